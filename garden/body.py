@@ -1,0 +1,181 @@
+"""Render one note's body: HTML plus what it links to, its headings, tags and block ids.
+
+One note in, one `NoteBody` out; never reads another note. The token stream
+is walked once for the by-products and then dropped, so only compact HTML
+and small records outlive this function.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .errors import Diagnostic
+from .models import Chunk, Heading, LinkRef, LinkTarget, NoteBody, NoteMeta
+
+CONTEXT_CHARS = 240
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def render_body(meta: NoteMeta, md: MarkdownIt) -> NoteBody:
+    env = {
+        "source_key": meta.key,
+        "source_path": meta.key,
+        "line_offset": meta.line_offset,
+        "self_target": LinkTarget("note", meta.key, meta.url, meta.title),
+    }
+    tokens = md.parse(meta.body, env)
+    _hide_title_heading(tokens, meta.title)
+    collected = _collect(tokens, meta.line_offset)
+    chunks = tuple(_render_chunks(tokens, md, env))
+    blocks = {block_id: md.renderer.render(tokens[a:b], md.options, env) for block_id, (a, b) in
+              collected.block_ranges.items()}
+    diagnostics = list(env.get("diagnostics", ())) + collected.problems(meta.key)
+    return NoteBody(
+        key=meta.key,
+        chunks=chunks,
+        blocks=blocks,
+        headings=tuple(collected.headings),
+        links=tuple(collected.links),
+        embeds=tuple(collected.embeds),
+        tags=tuple(dict.fromkeys(collected.tags)),
+        words=collected.words,
+        summary=collected.summary,
+        diagnostics=tuple(diagnostics),
+    )
+
+
+def _hide_title_heading(tokens: list[Token], title: str) -> None:
+    """A body that opens with `# Title` would repeat the page's own title."""
+    if len(tokens) >= 3 and tokens[0].type == "heading_open" and tokens[0].tag == "h1":
+        if tokens[1].content.strip().lower() == title.strip().lower():
+            for token in tokens[:3]:
+                token.hidden = True
+                token.meta = {**(token.meta or {}), "title_heading": True}
+
+
+def _render_chunks(tokens: list[Token], md: MarkdownIt, env: dict) -> Iterator[Chunk]:
+    """Render top-level blocks one at a time, so a heading's section can be embedded alone."""
+    start, depth = 0, 0
+    for i, token in enumerate(tokens):
+        depth += token.nesting
+        if depth != 0:
+            continue
+        if (token.meta or {}).get("title_heading"):
+            start = i + 1
+            continue
+        first = tokens[start]
+        heading = None
+        if first.type == "heading_open":
+            heading = Heading(int(first.tag[1]), first.attrGet("id") or "", plain_text(tokens[start + 1]))
+        yield Chunk(md.renderer.render(tokens[start : i + 1], md.options, env), heading)
+        start = i + 1
+
+
+class _Collected:
+    def __init__(self) -> None:
+        self.headings: list[Heading] = []
+        self.links: list[LinkRef] = []
+        self.embeds: list[LinkRef] = []  # note embeds in slot order
+        self.tags: list[str] = []
+        self.block_ranges: dict[str, tuple[int, int]] = {}
+        self.words = 0
+        self.summary = ""
+
+    def problems(self, key: str) -> list[Diagnostic]:
+        out = []
+        for link in self.links:
+            target = link.resolved
+            shown = f"[[{link.target}]]" if not link.target.startswith(("./", "/")) else link.target
+            if target.kind == "missing":
+                what = "embed" if link.embed else "link"
+                message = f"broken {what}: {shown} matches no note" if link.target else f"empty {what}: {shown}"
+                out.append(Diagnostic(key, link.line, "warning", message))
+            elif target.candidates:
+                out.append(Diagnostic(key, link.line, "warning",
+                                      f"ambiguous link {shown}: {len(target.candidates)} notes match; "
+                                      f"using {target.key}", "candidates: " + ", ".join(target.candidates)))
+        return out
+
+
+def _collect(tokens: list[Token], line_offset: int) -> _Collected:
+    found = _Collected()
+    for i, token in enumerate(tokens):
+        meta = token.meta or {}
+        if token.type == "heading_open" and not meta.get("title_heading"):
+            found.headings.append(Heading(int(token.tag[1]), token.attrGet("id") or "", plain_text(tokens[i + 1])))
+        if meta.get("block_id") and token.nesting == 1:
+            found.block_ranges[meta["block_id"]] = (i, _closing(tokens, i) + 1)
+        if token.type == "inline" and token.children and not token.hidden:
+            _collect_inline(token, found, line_offset)
+    return found
+
+
+def _collect_inline(block: Token, found: _Collected, line_offset: int) -> None:
+    text_parts: list[str] = []
+    pending: list[tuple[int, dict, str]] = []  # (offset in text, meta, written) of links met
+    for child in block.children or ():
+        meta = child.meta or {}
+        if child.type == "wikilink":
+            link = meta["link"]
+            pending.append((len("".join(text_parts)), meta, link.written))
+            text_parts.append(link.label or link.page)
+        elif child.type in ("link_open", "image") and "target" in meta:
+            pending.append((len("".join(text_parts)), {**meta, "line": 0, "embed": child.type == "image"},
+                            meta["written"]))
+            if child.type == "image":
+                text_parts.append(child.content)
+        elif child.type == "tag":
+            found.tags.append(meta["tag"])
+            text_parts.append("#" + meta["tag"])
+        elif child.type in ("text", "code_inline"):
+            text_parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            text_parts.append(" ")
+    text = "".join(text_parts)
+    found.words += len(_WORD.findall(text))
+    if not found.summary and block.map and text.strip():
+        found.summary = text.strip()
+    base_line = (block.map[0] if block.map else 0) + 1 + line_offset
+    for offset, meta, written in pending:
+        link = meta.get("link")
+        ref = LinkRef(
+            target=link.written if link else written,
+            resolved=meta["target"],
+            anchor=link.anchor if link else "",
+            line=base_line + meta.get("line", 0),
+            embed=link.embed if link else meta.get("embed", False),
+            context=_context(text, offset),
+        )
+        found.links.append(ref)
+        if "slot" in meta:
+            found.embeds.append(ref)
+
+
+def _context(text: str, offset: int) -> str:
+    """The sentence or paragraph around a link, cut to a readable length."""
+    text = " ".join(text.split()) if len(text) <= CONTEXT_CHARS else text
+    if len(text) <= CONTEXT_CHARS:
+        return text.strip()
+    start = max(0, offset - CONTEXT_CHARS // 2)
+    end = min(len(text), start + CONTEXT_CHARS)
+    snippet = " ".join(text[start:end].split())
+    return ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else "")
+
+
+def plain_text(inline: Token) -> str:
+    """What a reader sees of an inline token: its text without markup."""
+    return "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline")) \
+        or inline.content
+
+
+def _closing(tokens: list[Token], opener: int) -> int:
+    depth = 0
+    for i in range(opener, len(tokens)):
+        depth += tokens[i].nesting
+        if depth == 0:
+            return i
+    return len(tokens) - 1

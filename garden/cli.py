@@ -1,0 +1,123 @@
+"""The command line: `garden build | check | new`, each with --help."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import Config, load_config
+from .errors import Diagnostic, GardenError
+from .pipeline import BuildResult, build_site
+
+EXIT_OK, EXIT_NOTE_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+VERBS = ("build", "check", "new")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or (argv[0] not in VERBS and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["build", *argv]  # `garden` alone, or with build's flags, builds
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except GardenError as exc:
+        print(f"garden: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("garden: interrupted", file=sys.stderr)
+        return 130
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="garden", description="Build a static site from a garden of notes.")
+    parser.add_argument("--version", action="version", version=f"garden {__version__}")
+    verbs = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = verbs.add_parser("build", help="build the site from the notes",
+                             description="Build the site: content/ → public/.",
+                             epilog="example: garden build --base-url https://me.github.io/garden/ --strict")
+    _site_options(build)
+    build.set_defaults(run=run_build)
+
+    check = verbs.add_parser("check", help="everything a build does, without writing",
+                             description="Report broken links and other problems without writing the site.",
+                             epilog="example: garden check --strict")
+    _site_options(check)
+    check.set_defaults(run=run_check)
+
+    new = verbs.add_parser("new", help="start a new note", description="Create a note from the note template.",
+                           epilog='example: garden new "Roofline Model" --folder ai-systems')
+    new.add_argument("title", help="the note's title")
+    new.add_argument("--folder", default="", help="folder inside the content folder")
+    new.add_argument("--config", type=Path, help="config file (default: ./garden.yaml)")
+    new.add_argument("--content", help="content folder (overrides the config)")
+    new.set_defaults(run=run_new)
+    return parser
+
+
+def _site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="config file (default: ./garden.yaml)")
+    parser.add_argument("--content", help="folder of notes (default: content)")
+    parser.add_argument("--output", help="folder for the site (default: public)")
+    parser.add_argument("--base-url", help="the site's public URL, e.g. https://user.github.io/repo/")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--jobs", type=int, help="processes for rendering (default: all cores)")
+
+
+def _config(args: argparse.Namespace) -> Config:
+    overrides = {"content": args.content, "output": getattr(args, "output", None),
+                 "base_url": getattr(args, "base_url", None)}
+    return load_config(args.config, **overrides)
+
+
+def run_build(args: argparse.Namespace, write: bool = True) -> int:
+    config = _config(args)
+    result = build_site(config, write=write, jobs=args.jobs)
+    report(result, config, strict=args.strict)
+    failed = result.errors or (args.strict and result.warnings)
+    return EXIT_NOTE_ERRORS if failed else EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    return run_build(args, write=False)
+
+
+def report(result: BuildResult, config: Config, strict: bool, stream=sys.stderr) -> None:
+    """Problems grouped by file, in file and line order, then one summary line."""
+    content = _display(config.content_dir)
+    for diagnostic in result.diagnostics:
+        level = "error" if strict and diagnostic.level == "warning" else diagnostic.level
+        # Notes are named by their path in the content folder; show it from where garden ran.
+        path = f"{content}/{diagnostic.path}" if diagnostic.path in result.sources else diagnostic.path
+        print(Diagnostic(path, diagnostic.line, level, diagnostic.message, diagnostic.hint).format(), file=stream)
+    errors, warnings = len(result.errors), len(result.warnings)
+    if strict:
+        errors, warnings = errors + warnings, 0
+    where = f" → {_display(result.output)}" if result.output else ""
+    print(f"{result.notes} notes, {result.pages} pages, {result.assets} assets, {warnings} warnings, "
+          f"{errors} errors in {result.seconds:.2f}s{where}", file=stream)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd())) or "."
+    except ValueError:
+        return str(path)
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from .new import create_note
+
+    config = load_config(args.config, content=args.content)
+    path = create_note(config, args.title, args.folder)
+    print(f"created {_display(path)}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,248 @@
+"""The index: every note's front-matter, title and URL, and the link resolver.
+
+Built from file names and front-matter alone (no Markdown parsed), so bodies
+can then be rendered in parallel with every link already resolvable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import frontmatter as fm
+from .errors import Diagnostic
+from .models import LinkTarget, NoteMeta, SourceFile
+from .paths import folder_url, slugify, slugify_path, tag_url
+
+_KNOWN_KEYS = {"title", "description", "tags", "tag", "aliases", "alias", "date", "created", "updated", "modified",
+               "lastmod", "draft", "publish", "permalink", "stage"}
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
+_FENCE_OPEN = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def read_note(source: SourceFile, raw: bytes, dates: dict[str, tuple[dt.date, dt.date]],
+              problems: list[Diagnostic]) -> NoteMeta:
+    """One note's metadata from its bytes. Never raises on bad input: it reports."""
+    rel = source.rel
+    text, decode_problems = fm.decode(raw, rel)
+    problems.extend(decode_problems)
+    front = fm.split(text, rel)
+    problems.extend(front.problems)
+    data = front.data
+
+    def line(key: str) -> int:
+        return front.line_of(key)
+
+    title = data.get("title")
+    if title is not None and not isinstance(title, (str, int, float)):
+        problems.append(Diagnostic(rel, line("title"), "warning", f"'title' should be text, found {title!r}"))
+        title = None
+    title = str(title).strip() if title is not None else ""
+    title = title or _first_h1(front.body) or _name_title(rel)
+
+    description = data.get("description")
+    description = str(description).strip() if isinstance(description, (str, int, float)) else ""
+
+    tags = fm.string_list(data.get("tags", data.get("tag")), "tags", rel, line("tags"), problems)
+    aliases = fm.string_list(data.get("aliases", data.get("alias")), "aliases", rel, line("aliases"), problems)
+
+    stage = data.get("stage")
+    if stage is not None:
+        stage = str(stage).strip().lower()
+        if stage not in fm.STAGES:
+            problems.append(Diagnostic(rel, line("stage"), "warning", f"unknown stage {stage!r}",
+                                       "use one of: " + ", ".join(fm.STAGES)))
+            stage = None
+
+    created_key = "created" if "created" in data else "date"
+    updated_key = next((k for k in ("updated", "modified", "lastmod") if k in data), "updated")
+    created = fm.date_value(data.get(created_key), created_key, rel, line(created_key), problems)
+    updated = fm.date_value(data.get(updated_key), updated_key, rel, line(updated_key), problems)
+    history = dates.get(rel)
+    file_date = dt.datetime.fromtimestamp(source.mtime, dt.timezone.utc).date()
+    created = created or (history[0] if history else file_date)
+    updated = updated or (history[1] if history else max(file_date, created))
+
+    draft = fm.bool_value(data.get("draft"), "draft", rel, line("draft"), problems, default=False)
+    publish = fm.bool_value(data.get("publish"), "publish", rel, line("publish"), problems, default=True)
+
+    url = _note_url(rel)
+    permalink = data.get("permalink")
+    if permalink is not None:
+        url = _permalink_url(str(permalink), rel, line("permalink"), problems) or url
+
+    extra = {k: v for k, v in data.items() if k not in _KNOWN_KEYS}
+    return NoteMeta(key=rel, url=url, title=title, description=description, tags=tags, aliases=aliases,
+                    stage=stage, created=created, updated=updated, published=publish and not draft,
+                    body=front.body, line_offset=front.line_offset, extra=extra)
+
+
+def _first_h1(body: str) -> str:
+    """The first `# Heading` outside code fences: a cheap line scan, not a parse."""
+    fence = None
+    for line in body.split("\n"):
+        opening = _FENCE_OPEN.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        match = _H1.match(line)
+        if match:
+            return match.group(1).strip()
+    return ""
+
+
+def _name_title(rel: str) -> str:
+    stem = posixpath.splitext(posixpath.basename(rel))[0]
+    if stem.lower() == "index":
+        folder = posixpath.dirname(rel)
+        return posixpath.basename(folder) if folder else "Home"
+    return stem
+
+
+def _note_url(rel: str) -> str:
+    path = rel[: -len(".md")] if rel.lower().endswith(".md") else rel
+    folder, _, stem = path.rpartition("/")
+    if stem.lower() == "index":  # folder/index.md is the folder's own page
+        return folder_url(folder)
+    return slugify_path(path) + "/"
+
+
+def _permalink_url(permalink: str, rel: str, line: int, problems: list[Diagnostic]) -> str | None:
+    parts = [p for p in permalink.strip().split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts) or "\\" in permalink:
+        problems.append(Diagnostic(rel, line, "error", f"permalink {permalink!r} leaves the site",
+                                   "use a path inside the site, such as notes/my-note"))
+        return None
+    if parts and parts[-1].endswith(".html"):
+        parts[-1] = parts[-1][: -len(".html")]
+    return "/".join(slugify(p) for p in parts) + "/" if parts else ""
+
+
+# --- resolution -------------------------------------------------------------------------------
+
+def name_key(name: str) -> str:
+    """How names compare: case-insensitive, and spaces, dashes and underscores are alike."""
+    name = unicodedata.normalize("NFC", name).strip().lower()
+    if name.endswith(".md"):
+        name = name[:-3]
+    return re.sub(r"[\s_\-]+", " ", name).strip()
+
+
+@dataclass
+class Resolver:
+    """Obsidian's rules for finding the note (or file) a link names. Plain data: picklable."""
+
+    notes: dict[str, NoteMeta]  # key -> meta (published or not)
+    assets: dict[str, str]  # asset rel path -> site URL
+    tags: frozenset[str]  # lowercased tag names, for [[tags/x]]
+    folders: frozenset[str]  # lowercased folder paths, for [[folder/]]
+    by_path: dict[str, list[str]] = field(default_factory=dict)  # name_key of any path suffix -> keys
+    by_name: dict[str, list[str]] = field(default_factory=dict)  # name_key of a title or alias -> keys
+    asset_paths: dict[str, list[str]] = field(default_factory=dict)  # lowercased path suffix -> asset rels
+
+    @classmethod
+    def build(cls, notes: list[NoteMeta], assets: dict[str, str], folders: set[str]) -> Resolver:
+        resolver = cls({n.key: n for n in notes}, assets,
+                       frozenset(t.lower() for n in notes if n.published for t in _with_parents(n.tags)),
+                       frozenset(f.lower() for f in folders))
+        for note in notes:
+            for suffix in _suffixes(note.key):
+                resolver.by_path.setdefault(name_key(suffix), []).append(note.key)
+            for name in (note.title, *note.aliases):
+                resolver.by_name.setdefault(name_key(name), []).append(note.key)
+        for rel in assets:
+            for suffix in _suffixes(rel):
+                resolver.asset_paths.setdefault(suffix.lower(), []).append(rel)
+        return resolver
+
+    def add_tags(self, tags: set[str]) -> None:
+        """Inline #tags are found while rendering; links to their pages still resolve."""
+        self.tags = self.tags | {t.lower() for t in _with_parents(tags)}
+
+    def resolve(self, target: str, source_key: str) -> LinkTarget:
+        """The note, asset, tag page or folder page `target` names, seen from note `source_key`."""
+        target = target.strip()
+        if not target:
+            return LinkTarget("missing")
+        asset = self._resolve_asset(target, source_key)
+        if asset:
+            return asset
+        folder = posixpath.dirname(source_key)
+        keys = self._note_candidates(target, folder)
+        if keys:
+            chosen, candidates = _closest(keys, folder)
+            note = self.notes[chosen]
+            if not note.published:
+                return LinkTarget("unpublished", note.key, "", note.title, candidates)
+            return LinkTarget("note", note.key, note.url, note.title, candidates)
+        lowered = target.lower().strip("/")
+        if lowered.startswith("tags/") and lowered[5:] in self.tags:
+            return LinkTarget("tag", lowered[5:], tag_url(lowered[5:]), "#" + lowered[5:])
+        if target.endswith("/") and lowered in self.folders:
+            return LinkTarget("folder", lowered, folder_url(lowered), lowered)
+        return LinkTarget("missing")
+
+    def _note_candidates(self, target: str, folder: str) -> list[str]:
+        path = target.lstrip("/")
+        if path.startswith("./") or path.startswith("../"):
+            path = posixpath.normpath(posixpath.join(folder, path))
+        exact = self.by_path.get(name_key(path), [])
+        # A whole path beats a shorter suffix of another path: keep exact full-path matches first.
+        full = [k for k in exact if name_key(k) == name_key(path)]
+        if full:
+            return full
+        beside = [k for k in exact if name_key(k) == name_key(posixpath.join(folder, path))]
+        if beside:
+            return beside
+        if exact:
+            return exact
+        return self.by_name.get(name_key(target), [])
+
+    def _resolve_asset(self, target: str, source_key: str) -> LinkTarget | None:
+        path = target.lstrip("/")
+        if path.lower().endswith(".md") or "." not in posixpath.basename(path):
+            return None
+        folder = posixpath.dirname(source_key)
+        for candidate in (posixpath.normpath(posixpath.join(folder, path)), posixpath.normpath(path)):
+            if candidate in self.assets:
+                return LinkTarget("asset", candidate, self.assets[candidate], posixpath.basename(candidate))
+        matches = self.asset_paths.get(path.lower(), [])
+        if matches:
+            chosen, candidates = _closest(matches, folder)
+            return LinkTarget("asset", chosen, self.assets[chosen], posixpath.basename(chosen), candidates)
+        return None
+
+
+def _suffixes(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[i:]) for i in range(len(parts))]
+
+
+def _with_parents(tags: Any) -> set[str]:
+    out = set()
+    for tag in tags:
+        parts = tag.split("/")
+        out.update("/".join(parts[: i + 1]) for i in range(len(parts)))
+    return out
+
+
+def _closest(keys: list[str], folder: str) -> tuple[str, tuple[str, ...]]:
+    """Obsidian's tie-break: the linking note's folder, then the shortest path.
+
+    Returns the choice and, when those rules could not tell candidates apart
+    (the pick fell to alphabetical order), all of them, so the link is warned about.
+    """
+    def rank(key: str) -> tuple[bool, int]:
+        return posixpath.dirname(key) != folder, key.count("/")
+
+    ordered = sorted(set(keys), key=lambda k: (rank(k), len(k), k))
+    tied = [k for k in ordered if rank(k) == rank(ordered[0])]
+    return ordered[0], tuple(tied) if len(tied) > 1 else ()

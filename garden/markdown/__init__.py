@@ -1,0 +1,1 @@
+"""Obsidian-flavoured Markdown: one markdown-it-py plugin per syntax."""

@@ -1,0 +1,65 @@
+"""Standard Markdown links and images that point into the garden.
+
+`[text](other-note.md)` and `![](img/photo.png)` are written relative to the
+note's file; on the site they must point at the page or the copied asset.
+A core rule rewrites those hrefs to site references (resolved by the
+injected resolver) and turns a link to nothing into a visible missing link.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from ..paths import site_ref
+from .wikilinks import Resolve, anchor_id
+
+_EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.\-]*:|//|#)")
+
+
+def local_links_plugin(md: MarkdownIt, *, resolve: Resolve) -> None:
+    def rewrite(state: StateCore) -> None:
+        source_key = state.env.get("source_key", "")
+        for block in state.tokens:
+            children = block.children or []
+            for i, token in enumerate(children):
+                if token.type == "link_open":
+                    if not _rewrite(token, "href", resolve, source_key):
+                        _to_span(children, i)
+                elif token.type == "image":
+                    _rewrite(token, "src", resolve, source_key)
+
+    md.core.ruler.after("inline", "local_links", rewrite)
+
+
+def _rewrite(token: Token, attr: str, resolve: Resolve, source_key: str) -> bool:
+    """Point the link at its page or asset; False when it leads nowhere on the site."""
+    href = str(token.attrGet(attr) or "")
+    if not href or _EXTERNAL.match(href):
+        return True
+    path, _, fragment = unquote(href).partition("#")
+    written = path if path.startswith("/") else "./" + path
+    target = resolve(written, source_key)
+    if target.kind == "missing" and not path.startswith(("/", "../")):
+        target = resolve(path, source_key)  # Obsidian writes vault-wide names too
+    token.meta = {**(token.meta or {}), "target": target, "written": href}
+    if target.kind in ("missing", "unpublished"):
+        return False
+    url = target.url + (f"#{anchor_id(fragment)}" if fragment else "")
+    token.attrSet(attr, site_ref(url))
+    return True
+
+
+def _to_span(children: list[Token], start: int) -> None:
+    """A link to a missing or unpublished note reads as text, marked, never as a 404."""
+    opener = children[start]
+    kind = opener.meta["target"].kind
+    opener.tag, opener.attrs = "span", {"class": kind}
+    for token in children[start + 1 :]:
+        if token.type == "link_close" and token.level == opener.level:
+            token.tag = "span"
+            break

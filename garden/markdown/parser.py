@@ -1,0 +1,41 @@
+"""The one Markdown dialect of the garden: CommonMark, GFM extras and Obsidian syntax."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from .block_ids import block_ids_plugin
+from .callouts import callouts_plugin
+from .code import code_plugin
+from .comments import comments_plugin
+from .heading_ids import heading_ids_plugin
+from .highlight_mark import highlight_mark_plugin
+from .local_links import local_links_plugin
+from .math import math_plugin
+from .tags import tags_plugin
+from .wikilinks import Resolve, wikilinks_plugin
+
+
+def make_parser(resolve: Resolve, *, raw_html: bool = True) -> MarkdownIt:
+    """A parser whose links resolve with `resolve(target, source_key)`.
+
+    The note being rendered is named in the env: `source_key`, `self_target`
+    (what `[[#Heading]]` points at), `source_path` and `line_offset` for reports.
+    """
+    md = MarkdownIt("commonmark", {"html": raw_html, "linkify": True, "typographer": False})
+    md.enable(["table", "strikethrough", "linkify"])
+    md.use(comments_plugin)  # first: nothing inside a comment may become a token
+    md.use(math_plugin)
+    md.use(wikilinks_plugin, resolve=resolve)
+    md.use(local_links_plugin, resolve=resolve)
+    md.use(tags_plugin)
+    md.use(highlight_mark_plugin)
+    md.use(footnote_plugin)
+    md.use(tasklists_plugin)
+    md.use(callouts_plugin)
+    md.use(block_ids_plugin)
+    md.use(heading_ids_plugin)
+    md.use(code_plugin)
+    return md

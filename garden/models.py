@@ -1,0 +1,108 @@
+"""The values that flow between stages. Frozen and small: no token streams."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import Diagnostic
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file under the content folder, as found by `discover`."""
+
+    rel: str  # posix path relative to the content folder, e.g. "ml/KV Cache.md"
+    path: Path  # absolute path on disk
+    digest: str  # of the bytes; the key for every cache
+    mtime: float
+
+    @property
+    def is_note(self) -> bool:
+        return self.rel.lower().endswith(".md")
+
+
+@dataclass(frozen=True)
+class NoteMeta:
+    """One note as the index knows it: front-matter and names, no Markdown parsed."""
+
+    key: str  # the source's rel path: unique, stable
+    url: str  # site URL of its page, e.g. "ml/kv-cache/"
+    title: str
+    description: str
+    tags: tuple[str, ...]  # from front-matter
+    aliases: tuple[str, ...]
+    stage: str | None
+    created: dt.date | None
+    updated: dt.date | None
+    published: bool  # False for `draft: true` / `publish: false`
+    body: str  # the Markdown after the front-matter
+    line_offset: int  # lines before `body` in the file
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def folder(self) -> str:
+        return self.key.rpartition("/")[0]
+
+
+LinkKind = Literal["note", "asset", "tag", "folder", "unpublished", "missing"]
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """What a link's target resolved to."""
+
+    kind: LinkKind
+    key: str = ""  # note key or asset rel path; tag name; folder path
+    url: str = ""  # site URL ("" when missing or unpublished)
+    title: str = ""
+    candidates: tuple[str, ...] = ()  # more than one: the link was ambiguous
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    """A link one note makes, collected while its body renders."""
+
+    target: str  # as written, e.g. "KV Cache#Memory"
+    resolved: LinkTarget
+    anchor: str  # heading id or "^block-id" the link points into, or ""
+    line: int  # in the source file
+    embed: bool
+    context: str  # plain text around the link, for backlinks
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One top-level block of a rendered body; a heading's section is a run of them."""
+
+    html: str
+    heading: Heading | None = None
+
+
+@dataclass(frozen=True)
+class NoteBody:
+    """One note's rendered body and what rendering it found."""
+
+    key: str
+    chunks: tuple[Chunk, ...]
+    blocks: dict[str, str]  # block id -> html of the block, for `![[Note#^id]]`
+    headings: tuple[Heading, ...]  # every heading, nested ones too
+    links: tuple[LinkRef, ...]
+    embeds: tuple[LinkRef, ...]  # in order: the html's embed markers index this
+    tags: tuple[str, ...]  # inline #tags
+    words: int
+    summary: str  # plain text of the first paragraph
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def html(self) -> str:
+        return "".join(chunk.html for chunk in self.chunks)

@@ -1,0 +1,85 @@
+"""The site's machine-readable files: Atom feed, sitemap, robots.txt, graph data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+from .config import Config
+from .graph import LinkGraph
+from .models import NoteMeta
+from .paths import quote_url, tag_url
+
+FEED_ENTRIES = 30
+
+
+def _absolute(config: Config, url: str) -> str:
+    """An absolute URL when the site's base URL is known, else one from the site root."""
+    return (config.base_url or config.site_path) + quote_url(url)
+
+
+def atom_feed(config: Config, notes: list[NoteMeta], summaries: dict[str, str]) -> bytes:
+    recent = sorted(notes, key=lambda n: (n.updated or dt.date.min, n.title), reverse=True)[:FEED_ENTRIES]
+    updated = max((n.updated for n in recent if n.updated), default=dt.date.today())
+    home = _absolute(config, "")
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <title>{escape(config.title)}</title>",
+        f"  <subtitle>{escape(config.tagline)}</subtitle>" if config.tagline else "",
+        f"  <link href={quoteattr(home)}/>",
+        f"  <link rel=\"self\" href={quoteattr(_absolute(config, 'feed.xml'))}/>",
+        f"  <id>{escape(home)}</id>",
+        f"  <updated>{_stamp(updated)}</updated>",
+        f"  <author><name>{escape(config.author or config.title)}</name></author>",
+    ]
+    for note in recent:
+        url = _absolute(config, note.url)
+        lines += [
+            "  <entry>",
+            f"    <title>{escape(note.title)}</title>",
+            f"    <link href={quoteattr(url)}/>",
+            f"    <id>{escape(url)}</id>",
+            f"    <published>{_stamp(note.created)}</published>" if note.created else "",
+            f"    <updated>{_stamp(note.updated or note.created or updated)}</updated>",
+            f"    <summary>{escape(note.description or summaries.get(note.key, ''))}</summary>",
+            *(f"    <category term={quoteattr(tag)}/>" for tag in note.tags),
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
+
+
+def sitemap(config: Config, pages: list[tuple[str, dt.date | None]]) -> bytes:
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for url, modified in pages:
+        lastmod = f"<lastmod>{modified.isoformat()}</lastmod>" if modified else ""
+        lines.append(f"  <url><loc>{escape(_absolute(config, url))}</loc>{lastmod}</url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def robots(config: Config) -> bytes:
+    text = "User-agent: *\nAllow: /\n"
+    if config.base_url:
+        text += f"Sitemap: {_absolute(config, 'sitemap.xml')}\n"
+    return text.encode("utf-8")
+
+
+def graph_json(notes: dict[str, NoteMeta], graph: LinkGraph) -> bytes:
+    """Nodes and edges of the whole garden, loaded on demand by the graph views."""
+    keys = sorted(notes)
+    index = {key: i for i, key in enumerate(keys)}
+    nodes = [{"id": notes[k].url, "title": notes[k].title, "tags": list(graph.note_tags.get(k, ())),
+              "links": len(graph.outgoing.get(k, ())) + len(graph.backlinks.get(k, ()))} for k in keys]
+    edges = [[index[src], index[dst]] for src in keys for dst in graph.outgoing.get(src, ()) if dst in index]
+    tags = [{"id": tag_url(t), "name": graph.tag_names[t], "count": len(n)} for t, n in graph.tag_notes.items()]
+    cooccurrence = [[a, b, c] for (a, b), c in sorted(graph.cooccurrence.items())]
+    data = {"nodes": nodes, "edges": edges, "tags": tags, "tag_pairs": cooccurrence}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"

@@ -1,0 +1,281 @@
+"""Turn the garden into pages, as data: which page at which URL, with which template and values.
+
+Knows nothing of Jinja or files. Bodies still hold site references; the
+renderer binds them once it knows each page's URL. A new page type is one
+function here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from .config import Config
+from .graph import LinkGraph
+from .models import NoteMeta
+from .paths import folder_url, tag_url
+
+STAGE_ORDER = ("evergreen", "budding", "seedling")
+WORDS_PER_MINUTE = 220
+
+
+class Html(str):
+    """Rendered HTML that still holds site references (see paths.site_ref)."""
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class TagRef:
+    name: str
+    url: str
+    count: int = 0
+    depth: int = 0
+
+
+@dataclass(frozen=True)
+class NoteSummary:
+    title: str
+    url: str
+    description: str
+    stage: str | None
+    created: dt.date | None
+    updated: dt.date | None
+    tags: tuple[TagRef, ...]
+
+
+@dataclass(frozen=True)
+class BacklinkView:
+    title: str
+    url: str
+    context: str
+
+
+@dataclass(frozen=True)
+class FolderView:
+    path: str  # the folder as in the content tree, "" for the root
+    title: str
+    url: str
+    notes: tuple[NoteSummary, ...]
+    subfolders: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class NoteView(NoteSummary):
+    body: str  # HTML with site references; bound by the renderer
+    toc: tuple[Any, ...]
+    reading_minutes: int
+    word_count: int
+    backlinks: tuple[BacklinkView, ...]
+    folder: Link | None
+    listing: FolderView | None  # a folder's index note lists the folder too
+    meta: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # site URL; "x/" is written to x/index.html
+    template: str
+    kind: str
+    title: str
+    description: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+    source: str = ""  # the note key the page comes from, for error messages
+
+    @property
+    def output_path(self) -> str:
+        return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
+
+
+@dataclass
+class Garden:
+    """Everything the planner needs: published notes, their expanded bodies, the graph."""
+
+    config: Config
+    notes: dict[str, NoteMeta]
+    bodies_html: dict[str, str]
+    words: dict[str, int]
+    headings: dict[str, tuple[Any, ...]]
+    summaries: dict[str, str]  # plain text of each note's first paragraph
+    graph: LinkGraph
+
+
+def plan_pages(garden: Garden) -> Iterator[Page]:
+    folders = _folders(garden)
+    index_notes = {n.url: n for n in garden.notes.values() if _is_index_note(n)}
+    home_intro = index_notes.get("")
+    for note in garden.notes.values():
+        if note is home_intro:
+            continue
+        yield note_page(garden, note, folders.get(note.url) if note.url in index_notes else None)
+    yield home_page(garden, home_intro)
+    for url, folder in folders.items():
+        if url and url not in index_notes:
+            yield Page(url, "folder.html", "folder", folder.title, f"Notes in {folder.title}", {"folder": folder},
+                       source=folder.path)
+    yield from tag_pages(garden)
+    yield Page("404.html", "404.html", "404", "Page not found", "There is no page at this address.")
+
+
+def summary(garden: Garden, note: NoteMeta) -> NoteSummary:
+    return NoteSummary(note.title, note.url, note.description, note.stage, note.created, note.updated,
+                       tuple(_tag_ref(garden, t) for t in garden.graph.note_tags.get(note.key, ())))
+
+
+def note_page(garden: Garden, note: NoteMeta, listing: FolderView | None) -> Page:
+    graph = garden.graph
+    backlinks = tuple(BacklinkView(garden.notes[b.source].title, garden.notes[b.source].url, b.context)
+                      for b in graph.backlinks.get(note.key, ()))
+    words = garden.words.get(note.key, 0)
+    folder = note.folder
+    view = NoteView(
+        **summary(garden, note).__dict__,
+        body=Html(garden.bodies_html[note.key]),
+        toc=tuple(h for h in garden.headings.get(note.key, ()) if 2 <= h.level <= 4),
+        reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
+        word_count=words,
+        backlinks=backlinks,
+        folder=Link(_folder_title(garden, folder), folder_url(folder)) if folder else None,
+        listing=listing,
+        meta=note.extra,
+    )
+    description = note.description or _shorten(garden.summaries.get(note.key, ""))
+    return Page(note.url, "note.html", "note", note.title, description, {"note": view}, source=note.key)
+
+
+def home_page(garden: Garden, intro: NoteMeta | None) -> Page:
+    config = garden.config
+    notes = sorted(garden.notes.values(), key=lambda n: (n.updated or dt.date.min, n.title), reverse=True)
+    notes = [n for n in notes if n is not intro]
+    recent = tuple(summary(garden, n) for n in notes[: config.recent_notes])
+    by_stage = {stage: [] for stage in STAGE_ORDER}
+    for note in sorted(notes, key=lambda n: n.title.lower()):
+        if note.stage:
+            by_stage[note.stage].append(summary(garden, note))
+    stages = tuple(StageGroup(name, tuple(items)) for name, items in by_stage.items() if items)
+    top = sorted(garden.graph.tag_notes.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:30]
+    top_tags = tuple(sorted((_tag_ref(garden, t) for t, _ in top), key=lambda t: t.name.lower()))
+    values = {"recent": recent, "stages": stages, "top_tags": top_tags,
+              "intro": Html(garden.bodies_html[intro.key]) if intro else None}
+    return Page("", "home.html", "home", config.title, config.tagline, values, source=intro.key if intro else "")
+
+
+@dataclass(frozen=True)
+class StageGroup:
+    name: str
+    notes: tuple[NoteSummary, ...]
+
+
+def tag_pages(garden: Garden) -> Iterator[Page]:
+    graph = garden.graph
+    tags = graph.tag_notes
+    ordered = sorted(tags, key=lambda t: t.split("/"))
+    index = tuple(TagRef(graph.tag_names[t], tag_url(t), len(tags[t]), t.count("/")) for t in ordered)
+    yield Page("tags/", "tags.html", "tags", "Tags", f"All {len(tags)} tags in this garden", {"tags": index})
+    related: dict[str, dict[str, int]] = {}
+    for (a, b), count in graph.cooccurrence.items():
+        related.setdefault(a, {})[b] = count
+        related.setdefault(b, {})[a] = count
+    for tag in ordered:
+        parent = tag.rpartition("/")[0]
+        notes = sorted((garden.notes[k] for k in tags[tag]), key=lambda n: n.title.lower())
+        children = tuple(_tag_ref(garden, t) for t in ordered if t.rpartition("/")[0] == tag)
+        pairs = sorted(related.get(tag, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:12]
+        view = TagView(graph.tag_names[tag], tag_url(tag), tuple(summary(garden, n) for n in notes), children,
+                       _tag_ref(garden, parent) if parent else None,
+                       tuple(TagRef(graph.tag_names[t], tag_url(t), c) for t, c in pairs))
+        yield Page(tag_url(tag), "tag.html", "tag", f"#{view.name}",
+                   f"{len(notes)} note{'s' if len(notes) != 1 else ''} tagged #{view.name}", {"tag": view})
+
+
+@dataclass(frozen=True)
+class TagView:
+    name: str
+    url: str
+    notes: tuple[NoteSummary, ...]
+    children: tuple[TagRef, ...]
+    parent: TagRef | None
+    related: tuple[TagRef, ...]
+
+
+def nav_sections(garden: Garden) -> tuple[Link, ...]:
+    top = sorted({n.key.split("/")[0] for n in garden.notes.values() if "/" in n.key}, key=str.lower)
+    return tuple(Link(_folder_title(garden, f), folder_url(f)) for f in top)
+
+
+def breadcrumbs(garden: Garden, page: Page) -> tuple[Link, ...]:
+    trail = [Link("Home", "")]
+    if page.kind in ("home", "404"):
+        return ()
+    if page.kind == "tag":
+        trail.append(Link("Tags", "tags/"))
+        parts = page.url[len("tags/"):].strip("/").split("/")[:-1]
+        trail += [Link("#" + "/".join(parts[: i + 1]), tag_url("/".join(parts[: i + 1]))) for i in range(len(parts))]
+        return tuple(trail)
+    source = garden.notes.get(page.source)
+    if source is None:  # a folder page: its source is the folder's path
+        folder = page.source.rpartition("/")[0]
+    elif _is_index_note(source):  # an index note is its folder's own page
+        folder = source.folder.rpartition("/")[0]
+    else:
+        folder = source.folder
+    parts = folder.split("/") if folder else []
+    trail += [Link(_folder_title(garden, "/".join(parts[: i + 1])), folder_url("/".join(parts[: i + 1])))
+              for i in range(len(parts))]
+    return tuple(trail)
+
+
+def _folders(garden: Garden) -> dict[str, FolderView]:
+    """A view of every folder that holds published notes, keyed by its URL."""
+    members: dict[str, list[NoteMeta]] = {}
+    for note in garden.notes.values():
+        folder = note.folder
+        members.setdefault(folder, [])
+        if not _is_index_note(note):
+            members[folder].append(note)
+        while folder:  # every ancestor is a folder too
+            folder = folder.rpartition("/")[0]
+            members.setdefault(folder, [])
+    views = {}
+    for folder, notes in members.items():
+        subfolders = sorted((f for f in members if f and f.rpartition("/")[0] == folder and f != folder),
+                            key=str.lower)
+        views[folder_url(folder)] = FolderView(
+            folder, _folder_title(garden, folder), folder_url(folder),
+            tuple(summary(garden, n) for n in sorted(notes, key=lambda n: n.title.lower())),
+            tuple(Link(_folder_title(garden, f), folder_url(f), _count(members, f)) for f in subfolders))
+    return views
+
+
+def _count(members: dict[str, list[NoteMeta]], folder: str) -> int:
+    return sum(len(notes) for f, notes in members.items() if f == folder or f.startswith(folder + "/"))
+
+
+def _folder_title(garden: Garden, folder: str) -> str:
+    index = garden.notes.get(f"{folder}/index.md") if folder else None
+    if index:
+        return index.title
+    name = posixpath.basename(folder)
+    return name.replace("-", " ").replace("_", " ").strip().capitalize() if name == name.lower() else name
+
+
+def _is_index_note(note: NoteMeta) -> bool:
+    """`folder/index.md` (without a permalink elsewhere) is the folder's own page."""
+    return posixpath.basename(note.key).lower() == "index.md" and note.url == folder_url(note.folder)
+
+
+def _tag_ref(garden: Garden, tag: str) -> TagRef:
+    return TagRef(garden.graph.tag_names.get(tag, tag), tag_url(tag), len(garden.graph.tag_notes.get(tag, ())))
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit].rsplit(" ", 1)[0] + "…"

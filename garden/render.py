@@ -1,0 +1,140 @@
+"""Render planned pages to HTML with Jinja, binding each body's site references to the page's URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+from markupsafe import Markup
+
+from .config import Config
+from .errors import Diagnostic
+from .paths import MARK, quote_url, relative_url
+from .plan import Html, NoteView, Page
+from .resources import default_dir
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    tagline: str
+    author: str
+    language: str
+    base_url: str
+
+
+def make_environment(config: Config) -> jinja2.Environment:
+    """Templates of the garden's own `templates/` first, then garden's defaults, file by file."""
+    search = [config.root / "templates", default_dir("templates")]
+    loader = jinja2.FileSystemLoader([str(p) for p in search if p.is_dir()])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+    env.filters["isodate"] = lambda d: d.isoformat() if d else ""
+    return env
+
+
+class PageRenderer:
+    """Renders pages of one build; the shared values (site, nav) are given once."""
+
+    def __init__(self, config: Config, shared: dict[str, Any]):
+        self.config = config
+        self.env = make_environment(config)
+        self.site = Site(config.title, config.tagline, config.author, config.language, config.base_url)
+        self.shared = shared
+
+    def render(self, page: Page, extra: dict[str, Any]) -> tuple[bytes | None, Diagnostic | None]:
+        """The page's bytes, or a diagnostic naming the template and line that failed."""
+        link = self.linker(page)
+        values = {key: bind_value(value, link) for key, value in page.values.items()}
+        context = {
+            **self.shared,
+            **extra,
+            **values,
+            "site": self.site,
+            "page": PageInfo(page.url, page.title, page.description, page.kind,
+                             self.config.base_url + quote_url(page.url) if self.config.base_url else ""),
+            "url": lambda target: link(quote_url(target)),
+            "build_year": dt.date.today().year,
+        }
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(context).encode("utf-8"), None
+        except jinja2.TemplateSyntaxError as exc:
+            return None, Diagnostic(_template_path(exc.filename, exc.name), exc.lineno, "error",
+                                    f"template syntax error: {exc.message}")
+        except jinja2.TemplateNotFound as exc:
+            return None, Diagnostic(page.template, 0, "error", f"template not found: {exc.name}",
+                                    "add it to templates/ or remove the override that names it")
+        except jinja2.UndefinedError as exc:
+            filename, line = _template_frame(exc)
+            return None, Diagnostic(filename or page.template, line, "error",
+                                    f"template error while rendering {page.output_path}: {exc.message}")
+        except Exception as exc:  # a user's template may raise anything: report it, keep building
+            filename, line = _template_frame(exc)
+            return None, Diagnostic(filename or page.template, line, "error",
+                                    f"template error while rendering {page.output_path}: "
+                                    f"{type(exc).__name__}: {exc}")
+
+    def linker(self, page: Page) -> Callable[[str], str]:
+        """How this page writes a link to a (quoted) site URL.
+
+        Every page links relative to itself, except the 404 page, which a host
+        serves at any missing address and so must use the site's absolute path.
+        """
+        if page.kind == "404":
+            site_path = self.config.site_path
+            return lambda target: site_path + target
+        return lambda target: relative_url(target, page.url)
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    url: str
+    title: str
+    description: str
+    kind: str
+    canonical: str
+
+
+def bind(html: str, link: Callable[[str], str]) -> str:
+    """Replace the site references in rendered HTML with this page's hrefs."""
+    if MARK not in html:
+        return html
+    parts = html.split(MARK)
+    for i in range(1, len(parts), 2):
+        ref = parts[i]
+        parts[i] = link(ref[2:]) if ref.startswith("u:") else ""
+    return "".join(parts)
+
+
+def bind_value(value: Any, link: Callable[[str], str]) -> Any:
+    """Bind the bodies inside a page's values (a note's body, the home's intro)."""
+    if isinstance(value, Html):
+        return Markup(bind(value, link))
+    if isinstance(value, NoteView):
+        return replace(value, body=Markup(bind(value.body, link)))
+    return value
+
+
+def _template_path(filename: str | None, name: str | None) -> str:
+    if filename:
+        try:
+            return str(Path(filename).relative_to(Path.cwd()))
+        except ValueError:
+            return filename
+    return name or "<template>"
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int]:
+    """The innermost template file and line in a traceback, if the error came from one."""
+    tb = exc.__traceback__
+    found = ("", 0)
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith(".html") or "<template>" in code.co_filename:
+            found = (_template_path(code.co_filename, None), tb.tb_lineno)
+        tb = tb.tb_next
+    return found

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from markdown_it.utils import read_fixture_file
+
+from garden.errors import Diagnostic
+from garden.markdown.math import math_plugin
+from garden.markdown.tags import tags_plugin
+
+FIXTURES = read_fixture_file(Path(__file__).parent / "fixtures" / "math.md")
+
+
+def make_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").use(math_plugin).use(tags_plugin)
+
+
+@pytest.mark.parametrize("line,title,text,expected", FIXTURES, ids=[f"{f[0]}-{f[1]}" for f in FIXTURES])
+def test_fixture(line: int, title: str, text: str, expected: str, env: dict) -> None:
+    assert make_parser().render(text, env) == expected
+
+
+def test_invalid_formulas_are_reported_on_their_lines(env: dict) -> None:
+    text = "Intro.\n\nfirst line\nsecond $x^$ line\n\n$$\n\\frac{1}{\n$$\n"
+    make_parser().render(text, env)
+    # Body lines 3 and 5 (0-based) after 3 lines of front-matter.
+    assert [(d.path, d.line, d.level, d.message) for d in env["diagnostics"]] == [
+        ("notes/a.md", 7, "warning", "could not render math: x^"),
+        ("notes/a.md", 9, "warning", "could not render math: \\frac{1}{"),
+    ]
+    assert all(isinstance(d, Diagnostic) and d.hint for d in env["diagnostics"])
+
+
+def test_valid_formulas_report_nothing(env: dict) -> None:
+    make_parser().render("$x$ and\n\n$$\ny\n$$\n", env)
+    assert "diagnostics" not in env
