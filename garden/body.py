@@ -89,10 +89,11 @@ class _Collected:
         out = []
         for link in self.links:
             target = link.resolved
-            shown = f"[[{link.target}]]" if not link.target.startswith(("./", "/")) else link.target
+            shown = link.written
             if target.kind == "missing":
                 what = "embed" if link.embed else "link"
-                message = f"broken {what}: {shown} matches no note" if link.target else f"empty {what}: {shown}"
+                thing = "file" if "." in link.target.rpartition("/")[2].removesuffix(".md") else "note"
+                message = f"broken {what}: {shown} matches no {thing}" if link.target else f"empty {what}: {shown}"
                 out.append(Diagnostic(key, link.line, "warning", message))
             elif target.candidates:
                 out.append(Diagnostic(key, link.line, "warning",
@@ -149,6 +150,7 @@ def _collect_inline(block: Token, found: _Collected, line_offset: int) -> None:
             line=base_line + meta.get("line", 0),
             embed=link.embed if link else meta.get("embed", False),
             context=_context(text, offset),
+            wikilink=link is not None,
         )
         found.links.append(ref)
         if "slot" in meta:

@@ -14,7 +14,7 @@ import yaml
 
 from .errors import ConfigError, Diagnostic
 
-DEFAULT_IGNORE = (".*", "_*", "templates", "node_modules", "*.canvas")
+DEFAULT_IGNORE = (".*", "templates", "node_modules", "*.canvas")
 
 
 @dataclass(frozen=True)

@@ -183,7 +183,10 @@ class Resolver:
             if not note.published:
                 return LinkTarget("unpublished", note.key, "", note.title, candidates)
             return LinkTarget("note", note.key, note.url, note.title, candidates)
-        lowered = target.lower().strip("/")
+        lowered = target.lower()
+        if lowered.startswith(("./", "../")):
+            lowered = posixpath.normpath(posixpath.join(folder, lowered))
+        lowered = lowered.strip("/")
         if lowered.startswith("tags/") and lowered[5:] in self.tags:
             return LinkTarget("tag", lowered[5:], tag_url(lowered[5:]), "#" + lowered[5:])
         if target.endswith("/") and lowered in self.folders:

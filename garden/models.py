@@ -71,6 +71,14 @@ class LinkRef:
     line: int  # in the source file
     embed: bool
     context: str  # plain text around the link, for backlinks
+    wikilink: bool = True  # False: a Markdown link or image
+
+    @property
+    def written(self) -> str:
+        """The link as the author wrote it, for messages."""
+        if self.wikilink:
+            return f"{'!' if self.embed else ''}[[{self.target}]]"
+        return f"{'!' if self.embed else ''}[…]({self.target})"
 
 
 @dataclass(frozen=True)

@@ -123,14 +123,15 @@ def index_garden(config: Config, files: list[SourceFile], problems: list[Diagnos
         metas.append(read_note(source, raw, dates, problems))
 
     owners: dict[str, NoteMeta] = {}
+    # A note at tags/<tag>.md is welcome: it becomes that tag page's introduction.
     reserved = {"tags/": "the tag index", "404.html": "the 404 page", "static/": "the static files"}
     published: dict[str, NoteMeta] = {}
     for meta in metas:
         if not meta.published:
             continue
         clash = owners.get(meta.url)
-        if clash or meta.url in reserved or meta.url.startswith("tags/"):
-            other = clash.key if clash else reserved.get(meta.url, "the tag pages")
+        if clash or meta.url in reserved:
+            other = clash.key if clash else reserved[meta.url]
             problems.append(Diagnostic(meta.key, 1, "error", f"{meta.key} and {other} both map to the URL "
                                                              f"/{meta.url}; {meta.key} is left out",
                                        "rename one of them or give it a `permalink`"))
@@ -188,7 +189,14 @@ def _render_safely(note: NoteMeta, md) -> NoteBody:
 def write_pages(garden: Garden, writer: SiteWriter | None, problems: list[Diagnostic]) -> int:
     renderer = PageRenderer(garden.config, {"nav": nav_sections(garden), "stylesheets": STYLESHEETS})
     count = 0
+    written: dict[str, str] = {}
     for page in plan_pages(garden):
+        if page.output_path in written:  # the planner should prevent this; never overwrite silently
+            problems.append(Diagnostic(page.source or page.output_path, 0, "error",
+                                       f"{page.output_path} would be written twice (by {written[page.output_path]!r} "
+                                       f"and {page.source!r}); the second is left out"))
+            continue
+        written[page.output_path] = page.source
         data, problem = renderer.render(page, {"breadcrumbs": breadcrumbs(garden, page)})
         if problem:
             problems.append(problem)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterator
 
 from .config import Config
+from .folders import FolderTree, folder_tree
 from .graph import LinkGraph
 from .models import NoteMeta
 from .paths import folder_url, tag_url
@@ -106,21 +108,26 @@ class Garden:
     summaries: dict[str, str]  # plain text of each note's first paragraph
     graph: LinkGraph
 
+    @cached_property
+    def folders(self) -> FolderTree:
+        return folder_tree(list(self.notes.values()))
+
 
 def plan_pages(garden: Garden) -> Iterator[Page]:
-    folders = _folders(garden)
-    index_notes = {n.url: n for n in garden.notes.values() if _is_index_note(n)}
-    home_intro = index_notes.get("")
+    tree = garden.folders
+    tag_intros = _tag_intros(garden)
     for note in garden.notes.values():
-        if note is home_intro:
-            continue
-        yield note_page(garden, note, folders.get(note.url) if note.url in index_notes else None)
-    yield home_page(garden, home_intro)
-    for url, folder in folders.items():
-        if url and url not in index_notes:
-            yield Page(url, "folder.html", "folder", folder.title, f"Notes in {folder.title}", {"folder": folder},
-                       source=folder.path)
-    yield from tag_pages(garden)
+        folder = tree.speaks_for(note)
+        if folder == "" or note.url in tag_intros:
+            continue  # shown as the home's or a tag page's introduction
+        yield note_page(garden, note, folder_view(garden, folder) if folder else None)
+    yield home_page(garden, tree.folder_notes.get(""))
+    for folder in tree.members:
+        if folder and folder not in tree.folder_notes and folder_url(folder) != "tags/":
+            view = folder_view(garden, folder)
+            yield Page(view.url, "folder.html", "folder", view.title, f"Notes in {view.title}", {"folder": view},
+                       source=folder)
+    yield from tag_pages(garden, tag_intros)
     yield Page("404.html", "404.html", "404", "Page not found", "There is no page at this address.")
 
 
@@ -142,7 +149,7 @@ def note_page(garden: Garden, note: NoteMeta, listing: FolderView | None) -> Pag
         reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
         word_count=words,
         backlinks=backlinks,
-        folder=Link(_folder_title(garden, folder), folder_url(folder)) if folder else None,
+        folder=Link(garden.folders.title(folder), folder_url(folder)) if folder else None,
         listing=listing,
         meta=note.extra,
     )
@@ -173,7 +180,7 @@ class StageGroup:
     notes: tuple[NoteSummary, ...]
 
 
-def tag_pages(garden: Garden) -> Iterator[Page]:
+def tag_pages(garden: Garden, intros: dict[str, NoteMeta]) -> Iterator[Page]:
     graph = garden.graph
     tags = graph.tag_notes
     ordered = sorted(tags, key=lambda t: t.split("/"))
@@ -188,11 +195,15 @@ def tag_pages(garden: Garden) -> Iterator[Page]:
         notes = sorted((garden.notes[k] for k in tags[tag]), key=lambda n: n.title.lower())
         children = tuple(_tag_ref(garden, t) for t in ordered if t.rpartition("/")[0] == tag)
         pairs = sorted(related.get(tag, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:12]
+        intro = intros.get(tag_url(tag))
         view = TagView(graph.tag_names[tag], tag_url(tag), tuple(summary(garden, n) for n in notes), children,
                        _tag_ref(garden, parent) if parent else None,
-                       tuple(TagRef(graph.tag_names[t], tag_url(t), c) for t, c in pairs))
-        yield Page(tag_url(tag), "tag.html", "tag", f"#{view.name}",
-                   f"{len(notes)} note{'s' if len(notes) != 1 else ''} tagged #{view.name}", {"tag": view})
+                       tuple(TagRef(graph.tag_names[t], tag_url(t), c) for t, c in pairs),
+                       Html(garden.bodies_html[intro.key]) if intro else None)
+        count = f"{len(notes)} note{'s' if len(notes) != 1 else ''} tagged #{view.name}"
+        yield Page(tag_url(tag), "tag.html", "tag", intro.title if intro else f"#{view.name}",
+                   intro.description if intro and intro.description else count, {"tag": view},
+                   source=intro.key if intro else "")
 
 
 @dataclass(frozen=True)
@@ -203,11 +214,12 @@ class TagView:
     children: tuple[TagRef, ...]
     parent: TagRef | None
     related: tuple[TagRef, ...]
+    intro: Html | None  # the body of tags/<tag>.md, if the garden has one
 
 
 def nav_sections(garden: Garden) -> tuple[Link, ...]:
-    top = sorted({n.key.split("/")[0] for n in garden.notes.values() if "/" in n.key}, key=str.lower)
-    return tuple(Link(_folder_title(garden, f), folder_url(f)) for f in top)
+    tree = garden.folders
+    return tuple(Link(tree.title(f), folder_url(f)) for f in tree.children.get("", ()) if folder_url(f) != "tags/")
 
 
 def breadcrumbs(garden: Garden, page: Page) -> tuple[Link, ...]:
@@ -222,53 +234,28 @@ def breadcrumbs(garden: Garden, page: Page) -> tuple[Link, ...]:
     source = garden.notes.get(page.source)
     if source is None:  # a folder page: its source is the folder's path
         folder = page.source.rpartition("/")[0]
-    elif _is_index_note(source):  # an index note is its folder's own page
-        folder = source.folder.rpartition("/")[0]
-    else:
-        folder = source.folder
+    else:  # a note, or a note that is its folder's page
+        speaks_for = garden.folders.speaks_for(source)
+        folder = speaks_for.rpartition("/")[0] if speaks_for else source.folder
     parts = folder.split("/") if folder else []
-    trail += [Link(_folder_title(garden, "/".join(parts[: i + 1])), folder_url("/".join(parts[: i + 1])))
+    tree = garden.folders
+    trail += [Link(tree.title("/".join(parts[: i + 1])), folder_url("/".join(parts[: i + 1])))
               for i in range(len(parts))]
     return tuple(trail)
 
 
-def _folders(garden: Garden) -> dict[str, FolderView]:
-    """A view of every folder that holds published notes, keyed by its URL."""
-    members: dict[str, list[NoteMeta]] = {}
-    for note in garden.notes.values():
-        folder = note.folder
-        members.setdefault(folder, [])
-        if not _is_index_note(note):
-            members[folder].append(note)
-        while folder:  # every ancestor is a folder too
-            folder = folder.rpartition("/")[0]
-            members.setdefault(folder, [])
-    views = {}
-    for folder, notes in members.items():
-        subfolders = sorted((f for f in members if f and f.rpartition("/")[0] == folder and f != folder),
-                            key=str.lower)
-        views[folder_url(folder)] = FolderView(
-            folder, _folder_title(garden, folder), folder_url(folder),
-            tuple(summary(garden, n) for n in sorted(notes, key=lambda n: n.title.lower())),
-            tuple(Link(_folder_title(garden, f), folder_url(f), _count(members, f)) for f in subfolders))
-    return views
+def folder_view(garden: Garden, folder: str) -> FolderView:
+    tree = garden.folders
+    return FolderView(folder, tree.title(folder), folder_url(folder),
+                      tuple(summary(garden, n) for n in tree.members.get(folder, ())),
+                      tuple(Link(tree.title(f), folder_url(f), tree.totals.get(f, 0))
+                            for f in tree.children.get(folder, ())))
 
 
-def _count(members: dict[str, list[NoteMeta]], folder: str) -> int:
-    return sum(len(notes) for f, notes in members.items() if f == folder or f.startswith(folder + "/"))
-
-
-def _folder_title(garden: Garden, folder: str) -> str:
-    index = garden.notes.get(f"{folder}/index.md") if folder else None
-    if index:
-        return index.title
-    name = posixpath.basename(folder)
-    return name.replace("-", " ").replace("_", " ").strip().capitalize() if name == name.lower() else name
-
-
-def _is_index_note(note: NoteMeta) -> bool:
-    """`folder/index.md` (without a permalink elsewhere) is the folder's own page."""
-    return posixpath.basename(note.key).lower() == "index.md" and note.url == folder_url(note.folder)
+def _tag_intros(garden: Garden) -> dict[str, NoteMeta]:
+    """Notes at tags/<tag>.md introduce that tag's page (as in Quartz)."""
+    return {n.url: n for n in garden.notes.values()
+            if n.url.startswith("tags/") and n.url[5:].strip("/") in garden.graph.tag_notes}
 
 
 def _tag_ref(garden: Garden, tag: str) -> TagRef:

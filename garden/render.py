@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -13,7 +13,7 @@ from markupsafe import Markup
 from .config import Config
 from .errors import Diagnostic
 from .paths import MARK, quote_url, relative_url
-from .plan import Html, NoteView, Page
+from .plan import Html, Page
 from .resources import default_dir
 
 
@@ -114,8 +114,9 @@ def bind_value(value: Any, link: Callable[[str], str]) -> Any:
     """Bind the bodies inside a page's values (a note's body, the home's intro)."""
     if isinstance(value, Html):
         return Markup(bind(value, link))
-    if isinstance(value, NoteView):
-        return replace(value, body=Markup(bind(value.body, link)))
+    if is_dataclass(value):
+        bound = {f.name: Markup(bind(v, link)) for f in fields(value) if isinstance(v := getattr(value, f.name), Html)}
+        return replace(value, **bound) if bound else value
     return value
 
 

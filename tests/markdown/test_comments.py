@@ -20,17 +20,10 @@ def test_fixture(line: int, title: str, text: str, expected: str, env: dict) -> 
     assert make_parser().render(text, env) == expected
 
 
-def _all_tokens(tokens):
-    for token in tokens:
-        yield token
-        yield from _all_tokens(token.children or [])
+def test_inline_comment_contents_make_no_tokens(env: dict) -> None:
+    tokens = make_parser().parse("a %%[x](https://x.com) **b**%% c", env)
+    assert [(t.type, t.content) for t in tokens[1].children] == [("text", "a  c")]
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["a %%[x](https://x.com)%% b", "%%\n[x](https://x.com)\n\n[y](https://y.com)\n%%"],
-    ids=["inline", "block"],
-)
-def test_comment_contents_make_no_tokens(text: str, env: dict) -> None:
-    tokens = list(_all_tokens(make_parser().parse(text, env)))
-    assert not [t for t in tokens if t.type == "link_open" or "x.com" in t.content]
+def test_block_comment_makes_no_tokens(env: dict) -> None:
+    assert make_parser().parse("%%\n[x](https://x.com)\n\n[y](https://y.com)\n%%\n", env) == []

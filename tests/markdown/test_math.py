@@ -19,7 +19,8 @@ def make_parser() -> MarkdownIt:
 
 @pytest.mark.parametrize("line,title,text,expected", FIXTURES, ids=[f"{f[0]}-{f[1]}" for f in FIXTURES])
 def test_fixture(line: int, title: str, text: str, expected: str, env: dict) -> None:
-    assert make_parser().render(text, env) == expected
+    # Tag links hold NUL markers, shown as `␀` in the fixture file.
+    assert make_parser().render(text, env).replace("\x00", "␀") == expected
 
 
 def test_invalid_formulas_are_reported_on_their_lines(env: dict) -> None:
