@@ -70,7 +70,7 @@ def read_note(source: SourceFile, raw: bytes, dates: dict[str, tuple[dt.date, dt
     draft = fm.bool_value(data.get("draft"), "draft", rel, line("draft"), problems, default=False)
     publish = fm.bool_value(data.get("publish"), "publish", rel, line("publish"), problems, default=True)
 
-    url = _note_url(rel)
+    url = note_url(rel)
     permalink = data.get("permalink")
     if permalink is not None:
         url = _permalink_url(str(permalink), rel, line("permalink"), problems) or url
@@ -107,7 +107,7 @@ def _name_title(rel: str) -> str:
     return stem
 
 
-def _note_url(rel: str) -> str:
+def note_url(rel: str) -> str:
     path = rel[: -len(".md")] if rel.lower().endswith(".md") else rel
     folder, _, stem = path.rpartition("/")
     if stem.lower() == "index":  # folder/index.md is the folder's own page
@@ -147,6 +147,7 @@ class Resolver:
     by_path: dict[str, list[str]] = field(default_factory=dict)  # name_key of any path suffix -> keys
     by_name: dict[str, list[str]] = field(default_factory=dict)  # name_key of a title or alias -> keys
     asset_paths: dict[str, list[str]] = field(default_factory=dict)  # lowercased path suffix -> asset rels
+    by_url: dict[str, NoteMeta] = field(default_factory=dict)  # published notes by page URL
 
     @classmethod
     def build(cls, notes: list[NoteMeta], assets: dict[str, str], folders: set[str]) -> Resolver:
@@ -154,6 +155,8 @@ class Resolver:
                        frozenset(t.lower() for n in notes if n.published for t in _with_parents(n.tags)),
                        frozenset(f.lower() for f in folders))
         for note in notes:
+            if note.published:
+                resolver.by_url.setdefault(note.url, note)
             for suffix in _suffixes(note.key):
                 resolver.by_path.setdefault(name_key(suffix), []).append(note.key)
             for name in (note.title, *note.aliases):
@@ -190,6 +193,9 @@ class Resolver:
         if lowered.startswith("tags/") and lowered[5:] in self.tags:
             return LinkTarget("tag", lowered[5:], tag_url(lowered[5:]), "#" + lowered[5:])
         if target.endswith("/") and lowered in self.folders:
+            page = self.by_url.get(folder_url(lowered))  # a folder whose page is a note
+            if page:
+                return LinkTarget("note", page.key, page.url, page.title)
             return LinkTarget("folder", lowered, folder_url(lowered), lowered)
         return LinkTarget("missing")
 
@@ -246,6 +252,6 @@ def _closest(keys: list[str], folder: str) -> tuple[str, tuple[str, ...]]:
     def rank(key: str) -> tuple[bool, int]:
         return posixpath.dirname(key) != folder, key.count("/")
 
-    ordered = sorted(set(keys), key=lambda k: (rank(k), len(k), k))
+    ordered = sorted(set(keys), key=lambda k: (rank(k), k))
     tied = [k for k in ordered if rank(k) == rank(ordered[0])]
     return ordered[0], tuple(tied) if len(tied) > 1 else ()

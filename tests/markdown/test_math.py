@@ -9,6 +9,7 @@ from markdown_it.utils import read_fixture_file
 from garden.errors import Diagnostic
 from garden.markdown.math import math_plugin
 from garden.markdown.tags import tags_plugin
+from garden.paths import MARK
 
 FIXTURES = read_fixture_file(Path(__file__).parent / "fixtures" / "math.md")
 
@@ -20,7 +21,7 @@ def make_parser() -> MarkdownIt:
 @pytest.mark.parametrize("line,title,text,expected", FIXTURES, ids=[f"{f[0]}-{f[1]}" for f in FIXTURES])
 def test_fixture(line: int, title: str, text: str, expected: str, env: dict) -> None:
     # Tag links hold NUL markers, shown as `␀` in the fixture file.
-    assert make_parser().render(text, env).replace("\x00", "␀") == expected
+    assert make_parser().render(text, env).replace(MARK, "␀") == expected
 
 
 def test_invalid_formulas_are_reported_on_their_lines(env: dict) -> None:
