@@ -24,7 +24,7 @@ def make_parser(resolve: Resolve, *, raw_html: bool = True) -> MarkdownIt:
     The note being rendered is named in the env: `source_key`, `self_target`
     (what `[[#Heading]]` points at), `source_path` and `line_offset` for reports.
     """
-    md = MarkdownIt("commonmark", {"html": raw_html, "linkify": True, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": raw_html, "linkify": True, "typographer": False, "xhtmlOut": False})
     md.enable(["table", "strikethrough", "linkify"])
     md.use(comments_plugin)  # first: nothing inside a comment may become a token
     md.use(math_plugin)

@@ -84,7 +84,10 @@ def wikilinks_plugin(md: MarkdownIt, *, resolve: Resolve) -> None:
             link = parse_wikilink(inner, embed)
             token = state.push("wikilink", "", 0)
             source_key = state.env.get("source_key", "")
-            target = resolve(link.page, source_key) if link.page else state.env["self_target"]
+            if link.page:
+                target = resolve(link.page, source_key)
+            else:  # `[[#Heading]]` points into this note; `[[]]` and `[[|x]]` point nowhere
+                target = state.env["self_target"] if link.anchor else LinkTarget("missing")
             token.meta = {"link": link, "target": target, "line": src.count("\n", 0, pos)}
             token.content = src[pos : end + 2]
         state.pos = end + 2
@@ -140,7 +143,7 @@ def _render_wikilink(self: RendererProtocol, tokens: Sequence[Token], idx: int, 
 
 def _default_label(link: Wikilink) -> str:
     page = link.page
-    if page.lower().endswith(".md"):
+    if page.lower().endswith(".md"):  # Obsidian shows a note's name without the extension
         page = page[:-3]
     if not link.anchor:
         return page
@@ -156,7 +159,7 @@ def render_embed(token: Token) -> str:
     link: Wikilink = token.meta["link"]
     target: LinkTarget = token.meta["target"]
     if target.kind == "note":
-        return f"{MARK}e:{token.meta['slot']}{MARK}"
+        return f"{MARK}e:{token.meta['slot']}{MARK}\n"
     if target.kind != "asset":
         return f'<span class="missing embed-missing" title="{escapeHtml(_missing_title(link))}">' \
                f"{escapeHtml(token.content)}</span>"
