@@ -66,12 +66,14 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", help="folder for the site (default: public)")
     parser.add_argument("--base-url", help="the site's public URL, e.g. https://user.github.io/repo/")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--file-urls", action="store_true", default=None,
+                        help="links name index.html, so the site works opened straight from disk")
     parser.add_argument("--jobs", type=int, help="processes for rendering (default: all cores)")
 
 
 def _config(args: argparse.Namespace) -> Config:
     overrides = {"content": args.content, "output": getattr(args, "output", None),
-                 "base_url": getattr(args, "base_url", None)}
+                 "base_url": getattr(args, "base_url", None), "file_urls": getattr(args, "file_urls", None)}
     return load_config(args.config, **overrides)
 
 
@@ -87,8 +89,9 @@ def run_check(args: argparse.Namespace) -> int:
     return run_build(args, write=False)
 
 
-def report(result: BuildResult, config: Config, strict: bool, stream=sys.stderr) -> None:
+def report(result: BuildResult, config: Config, strict: bool, stream=None) -> None:
     """Problems grouped by file, in file and line order, then one summary line."""
+    stream = stream or sys.stderr
     content = _display(config.content_dir)
     for diagnostic in result.diagnostics:
         level = "error" if strict and diagnostic.level == "warning" else diagnostic.level

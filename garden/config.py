@@ -34,6 +34,7 @@ class Config:
     git_dates: bool = True  # dates fall back to git history before the file's mtime
     cname: str = ""
     recent_notes: int = 10
+    file_urls: bool = False  # links name index.html, so the site also works opened from disk
     warnings: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
     @property
@@ -71,6 +72,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "git_dates": bool,
     "cname": str,
     "recent_notes": int,
+    "file_urls": bool,
 }
 
 

@@ -87,6 +87,8 @@ class PageRenderer:
         if page.kind == "404":
             site_path = self.config.site_path
             return lambda target: site_path + target
+        if self.config.file_urls:  # opened from disk: a folder URL shows a listing, so name the file
+            return lambda target: with_index(relative_url(target, page.url))
         return lambda target: relative_url(target, page.url)
 
 
@@ -97,6 +99,13 @@ class PageInfo:
     description: str
     kind: str
     canonical: str
+
+
+def with_index(href: str) -> str:
+    path, hash_, fragment = href.partition("#")
+    if path.endswith("/"):
+        path += "index.html"
+    return path + hash_ + fragment
 
 
 def bind(html: str, link: Callable[[str], str]) -> str:
