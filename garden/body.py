@@ -8,7 +8,7 @@ and small records outlive this function.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import Callable, Iterator
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -20,7 +20,21 @@ CONTEXT_CHARS = 240
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def render_body(meta: NoteMeta, md: MarkdownIt) -> NoteBody:
+class RecordingResolver:
+    """Resolves links and remembers each answer, so a cached body can later check it still holds."""
+
+    def __init__(self, resolve: Callable[[str, str], LinkTarget]):
+        self.resolve = resolve
+        self.calls: dict[str, LinkTarget] = {}
+
+    def __call__(self, target: str, source_key: str) -> LinkTarget:
+        result = self.calls[target] = self.resolve(target, source_key)
+        return result
+
+
+def render_body(meta: NoteMeta, md: MarkdownIt, recorder: RecordingResolver) -> NoteBody:
+    """`md` is a parser made with `recorder` as its link resolver."""
+    recorder.calls = {}
     env = {
         "source_key": meta.key,
         "source_path": meta.key,
@@ -45,6 +59,7 @@ def render_body(meta: NoteMeta, md: MarkdownIt) -> NoteBody:
         words=collected.words,
         summary=collected.summary,
         diagnostics=tuple(diagnostics),
+        resolutions=tuple(recorder.calls.items()),
     )
 
 

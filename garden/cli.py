@@ -1,4 +1,4 @@
-"""The command line: `garden build | check | new`, each with --help."""
+"""The command line: `garden build | check | new | deploy`, each with --help."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .pipeline import BuildResult, build_site
 EXIT_OK, EXIT_NOTE_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
-VERBS = ("build", "check", "new")
+VERBS = ("build", "check", "new", "deploy")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +57,17 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--config", type=Path, help="config file (default: ./garden.yaml)")
     new.add_argument("--content", help="content folder (overrides the config)")
     new.set_defaults(run=run_new)
+
+    deploy = verbs.add_parser("deploy", help="build, then push the site to a gh-pages branch",
+                              description="Build the site and publish it as one new commit on the gh-pages "
+                                          "branch of a git remote, without touching the work tree.",
+                              epilog="example: garden deploy --remote origin")
+    _site_options(deploy)
+    deploy.add_argument("--remote", default="origin", help="git remote to push to (default: origin)")
+    deploy.add_argument("--branch", default="gh-pages", help="branch to publish on (default: gh-pages)")
+    deploy.add_argument("--message", help="commit message (default: names the commit the site was built from)")
+    deploy.add_argument("--dry-run", action="store_true", help="build and show what would be pushed; push nothing")
+    deploy.set_defaults(run=run_deploy)
     return parser
 
 
@@ -119,6 +130,36 @@ def run_new(args: argparse.Namespace) -> int:
     config = load_config(args.config, content=args.content)
     path = create_note(config, args.title, args.folder)
     print(f"created {_display(path)}")
+    return EXIT_OK
+
+
+def run_deploy(args: argparse.Namespace) -> int:
+    from . import deploy
+
+    config = _config(args)
+    target = deploy.find_target(config.root, args.remote, args.branch)  # refuse before a long build
+    result = build_site(config, jobs=args.jobs)
+    report(result, config, strict=args.strict)
+    failed = len(result.errors) + (len(result.warnings) if args.strict else 0)
+    if failed:
+        print(f"garden: not deploying: the build has {failed} error{'s' if failed != 1 else ''}", file=sys.stderr)
+        return EXIT_NOTE_ERRORS
+    if not config.base_url:  # links work without it; the feed and sitemap need the site's full URL
+        guess = f"https://{config.cname.strip()}/" if config.cname else deploy.pages_url_hint(target)
+        print("garden: note: no base_url is set, so the feed and sitemap use paths from the domain's root; set "
+              f"`base_url: {guess}` in garden.yaml or pass --base-url", file=sys.stderr)
+    plan = deploy.plan_deploy(target, config.output_dir)
+    message = args.message or deploy.default_message(target)
+    if args.dry_run:
+        print("\n".join(deploy.describe(plan, message)))
+        print("dry run: nothing committed, nothing pushed")
+        return EXIT_OK
+    done = deploy.publish(plan, message)
+    if done.committed:
+        print(f"committed {deploy.size_text(plan)} to '{target.branch}' as {done.commit[:12]}")
+    else:
+        print(f"nothing changed since the last deploy ({done.commit[:12]}): no new commit")
+    print(f"pushed '{target.branch}' to '{target.remote}'" if done.pushed else f"'{target.remote}' is up to date")
     return EXIT_OK
 
 

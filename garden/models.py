@@ -110,6 +110,7 @@ class NoteBody:
     words: int
     summary: str  # plain text of the first paragraph
     diagnostics: tuple[Diagnostic, ...] = ()
+    resolutions: tuple[tuple[str, LinkTarget], ...] = ()  # every lookup rendering made, to revalidate a cache
 
     @property
     def html(self) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import time
+from html import escape
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from . import outputs
-from .body import render_body
+from .body import RecordingResolver, render_body
 from .config import Config
 from .discover import discover
 from .embeds import expand_embeds
@@ -18,17 +19,17 @@ from .errors import Diagnostic
 from .gitdates import git_dates
 from .graph import build_graph
 from .index import Resolver, read_note
-from .markdown.code import pygments_css
 from .markdown.parser import make_parser
-from .models import NoteBody, NoteMeta, SourceFile
+from .models import Chunk, NoteBody, NoteMeta, SourceFile
 from .paths import asset_url
 from .plan import Garden, breadcrumbs, nav_sections, plan_pages
 from .render import PageRenderer
 from .resources import default_dir
+from .state import BuildState, MetaRecord, digest, load_state, save_state
 from .write import SiteWriter, check_output_folder
 
 PARALLEL_THRESHOLD = 200  # below this many notes, worker start-up costs more than it saves
-STYLESHEETS = ("static/style.css", "static/highlight.css")
+STYLESHEETS = ("static/style.css",)
 
 
 @dataclass
@@ -41,6 +42,9 @@ class BuildResult:
     written: int = 0
     output: Path | None = None
     sources: set[str] = field(default_factory=set)  # content-relative paths of the garden's files
+    notices: list[str] = field(default_factory=list)  # said once, e.g. that the cache was rebuilt
+    rendered_notes: int = 0  # bodies rendered anew (the rest came from the cache)
+    rendered_pages: int = 0
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -58,15 +62,24 @@ class Indexed:
     notes: dict[str, NoteMeta]  # published notes that own their URL
     assets: dict[str, SourceFile]
     resolver: Resolver
+    body_keys: dict[str, str]  # note -> digest of what its body depends on besides link resolution
 
 
-def build_site(config: Config, *, write: bool = True, jobs: int | None = None,
+def build_site(config: Config, *, write: bool = True, jobs: int | None = None, state: BuildState | None = None,
                progress: Callable[[str], None] = lambda phase: None) -> BuildResult:
+    """Build the garden. With `state` (the preview server's), remember results in memory;
+    without, use the on-disk cache beside the output folder."""
     started = time.perf_counter()
     result = BuildResult(output=config.output_dir if write else None)
     result.diagnostics.extend(config.warnings)
     if write:
         check_output_folder(config.output_dir, config.content_dir, config.root)
+    persistent = state is None
+    if state is None:
+        state = load_state(config.cache_dir) if write else BuildState()
+    if state.notice:
+        result.notices.append(state.notice)
+        state.notice = ""
 
     progress("discover")
     files, problems = discover(config.content_dir, config.ignore)
@@ -74,12 +87,13 @@ def build_site(config: Config, *, write: bool = True, jobs: int | None = None,
     result.sources = {f.rel for f in files}
 
     progress("index")
-    indexed = index_garden(config, files, result.diagnostics)
+    indexed = index_garden(config, files, state, result.diagnostics)
 
     progress("render notes")
-    bodies = render_bodies(indexed, config, jobs)
+    bodies = render_bodies(indexed, config, jobs, state)
     for body in bodies.values():
         result.diagnostics.extend(body.diagnostics)
+    result.rendered_notes = sum(1 for key, body in bodies.items() if state.bodies.get(key, (None, None))[1] is not body)
 
     progress("link graph")
     graph = build_graph(indexed.notes, bodies)
@@ -91,7 +105,7 @@ def build_site(config: Config, *, write: bool = True, jobs: int | None = None,
     progress("pages")
     writer = SiteWriter(config.output_dir) if write else None
     try:
-        result.pages = write_pages(garden, writer, result.diagnostics)
+        result.pages, result.rendered_pages = write_pages(garden, writer, state, result.diagnostics)
         if writer:
             result.assets = copy_files(config, indexed.assets, writer)
             write_extras(garden, writer)
@@ -101,27 +115,39 @@ def build_site(config: Config, *, write: bool = True, jobs: int | None = None,
         if writer:
             writer.abort()
         raise
+    state.bodies = {key: (indexed.body_keys[key], body) for key, body in bodies.items()}
+    if write and persistent:
+        save_state(state, config.cache_dir)
     result.notes = len(indexed.notes)
     result.diagnostics.sort(key=lambda d: (d.path, d.line, d.message))
     result.seconds = time.perf_counter() - started
     return result
 
 
-def index_garden(config: Config, files: list[SourceFile], problems: list[Diagnostic]) -> Indexed:
+def index_garden(config: Config, files: list[SourceFile], state: BuildState,
+                 problems: list[Diagnostic]) -> Indexed:
     dates = git_dates(config.content_dir) if config.git_dates else {}
     metas: list[NoteMeta] = []
     assets: dict[str, SourceFile] = {}
+    records: dict[str, MetaRecord] = {}
     for source in files:
         if not source.is_note:
             assets[source.rel] = source
             continue
-        try:
-            raw = source.path.read_bytes()
-        except OSError as exc:
-            problems.append(Diagnostic(source.rel, 0, "error", f"cannot read note: {exc.strerror}"))
-            continue
-        metas.append(read_note(source, raw, dates, problems))
-
+        key = (source.digest, dates.get(source.rel), int(source.mtime // 86400))
+        record = state.metas.get(source.rel)
+        if record is None or record.key != key:
+            try:
+                raw = source.path.read_bytes()
+            except OSError as exc:
+                problems.append(Diagnostic(source.rel, 0, "error", f"cannot read note: {exc.strerror}"))
+                continue
+            found: list[Diagnostic] = []
+            record = MetaRecord(key, read_note(source, raw, dates, found), tuple(found))
+        records[source.rel] = record
+        problems.extend(record.problems)
+        metas.append(record.meta)
+    state.metas = records
     owners: dict[str, NoteMeta] = {}
     # A note at tags/<tag>.md is welcome: it becomes that tag page's introduction.
     reserved = {"tags/": "the tag index", "404.html": "the 404 page", "static/": "the static files"}
@@ -146,50 +172,66 @@ def index_garden(config: Config, files: list[SourceFile], problems: list[Diagnos
             folders.add(folder)
     kept = [m for m in metas if m.key in published or not m.published]
     resolver = Resolver.build(kept, asset_urls, folders)
-    return Indexed(published, assets, resolver)
+    body_config = digest(config.raw_html)
+    body_keys = {key: digest(records[key].key[0], body_config) for key in published}
+    return Indexed(published, assets, resolver, body_keys)
 
 
-def render_bodies(indexed: Indexed, config: Config, jobs: int | None) -> dict[str, NoteBody]:
-    notes = list(indexed.notes.values())
+def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: BuildState) -> dict[str, NoteBody]:
+    """Every published note's body: from the cache when still valid, else rendered (in parallel when many)."""
+    resolve = indexed.resolver.resolve
+    bodies: dict[str, NoteBody] = {}
+    todo: list[NoteMeta] = []
+    for key, note in indexed.notes.items():
+        cached = state.body_for(key, indexed.body_keys[key], resolve)
+        if cached is not None:
+            bodies[key] = cached
+        else:
+            todo.append(note)
     jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(notes) < PARALLEL_THRESHOLD:
-        md = make_parser(indexed.resolver.resolve, raw_html=config.raw_html)
-        return {note.key: _render_safely(note, md) for note in notes}
-    chunk = max(1, len(notes) // (jobs * 8))
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(indexed.resolver, config.raw_html)) as pool:
-        return {body.key: body for body in pool.map(_render_in_worker, notes, chunksize=chunk)}
+    if jobs == 1 or len(todo) < PARALLEL_THRESHOLD:
+        _init_worker(indexed.resolver, config.raw_html)
+        rendered = [_render_in_worker(note) for note in todo]
+    else:
+        chunk = max(1, len(todo) // (jobs * 8))
+        with ProcessPoolExecutor(jobs, initializer=_init_worker,
+                                 initargs=(indexed.resolver, config.raw_html)) as pool:
+            rendered = list(pool.map(_render_in_worker, todo, chunksize=chunk))
+    bodies.update((body.key, body) for body in rendered)
+    return {key: bodies[key] for key in indexed.notes}  # in the index's order, whatever came from where
 
 
-_worker_parser = None
+_worker: tuple | None = None  # (parser, recorder), made once per process
 
 
 def _init_worker(resolver: Resolver, raw_html: bool) -> None:
-    global _worker_parser
-    _worker_parser = make_parser(resolver.resolve, raw_html=raw_html)
+    global _worker
+    recorder = RecordingResolver(resolver.resolve)
+    _worker = (make_parser(recorder, raw_html=raw_html), recorder)
 
 
 def _render_in_worker(note: NoteMeta) -> NoteBody:
-    return _render_safely(note, _worker_parser)
-
-
-def _render_safely(note: NoteMeta, md) -> NoteBody:
-    """A note that crashes the renderer is reported and shown as its source, not the end of the build."""
+    md, recorder = _worker
     try:
-        return render_body(note, md)
+        return render_body(note, md, recorder)
     except Exception as exc:  # a bug in a plugin must not take the whole garden down
-        from html import escape
-
-        from .models import Chunk
-
         message = f"could not render this note ({type(exc).__name__}: {exc}); its source is shown instead"
         return NoteBody(note.key, (Chunk(f"<pre>{escape(note.body)}</pre>"),), {}, (), (), (), (), 0, "",
                         (Diagnostic(note.key, 1, "error", message, "please report this as a bug in garden"),))
 
 
-def write_pages(garden: Garden, writer: SiteWriter | None, problems: list[Diagnostic]) -> int:
-    renderer = PageRenderer(garden.config, {"nav": nav_sections(garden), "stylesheets": STYLESHEETS})
-    count = 0
+def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState,
+                problems: list[Diagnostic]) -> tuple[int, int]:
+    """Render every planned page, except those whose every input is as it was last time.
+
+    Returns (pages, pages rendered anew).
+    """
+    shared = {"nav": nav_sections(garden), "stylesheets": STYLESHEETS}
+    renderer = PageRenderer(garden.config, shared)
+    common = digest(renderer.templates_digest(), shared, garden.config)
+    count = rendered = 0
     written: dict[str, str] = {}
+    digests: dict[str, str] = {}
     for page in plan_pages(garden):
         if page.output_path in written:  # the planner should prevent this; never overwrite silently
             problems.append(Diagnostic(page.source or page.output_path, 0, "error",
@@ -197,14 +239,24 @@ def write_pages(garden: Garden, writer: SiteWriter | None, problems: list[Diagno
                                        f"and {page.source!r}); the second is left out"))
             continue
         written[page.output_path] = page.source
-        data, problem = renderer.render(page, {"breadcrumbs": breadcrumbs(garden, page)})
+        crumbs = breadcrumbs(garden, page)
+        page_digest = digest(common, page, crumbs)
+        count += 1
+        if writer and state.pages.get(page.output_path) == page_digest and writer.keep(page.output_path):
+            digests[page.output_path] = page_digest
+            continue
+        data, problem = renderer.render(page, {"breadcrumbs": crumbs})
+        rendered += 1
         if problem:
             problems.append(problem)
+            count -= 1
             continue
-        count += 1
+        digests[page.output_path] = page_digest
         if writer:
             writer.put(page.output_path, data)
-    return count
+    if writer:
+        state.pages = digests
+    return count, rendered
 
 
 def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter) -> int:
@@ -225,7 +277,6 @@ def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter
 def write_extras(garden: Garden, writer: SiteWriter) -> None:
     config = garden.config
     notes = list(garden.notes.values())
-    writer.put("static/highlight.css", pygments_css().encode("utf-8"))
     writer.put("feed.xml", outputs.atom_feed(config, notes, garden.summaries))
     pages = [("", max((n.updated for n in notes if n.updated), default=None))]
     pages += [(n.url, n.updated) for n in notes if n.url]

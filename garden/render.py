@@ -45,6 +45,17 @@ class PageRenderer:
         self.site = Site(config.title, config.tagline, config.author, config.language, config.base_url)
         self.shared = shared
 
+    def templates_digest(self) -> str:
+        """Of every template that could be used, so editing one re-renders the pages."""
+        import hashlib
+
+        digest = hashlib.blake2b(digest_size=16)
+        for root in self.env.loader.searchpath:  # type: ignore[attr-defined]
+            for path in sorted(Path(root).rglob("*")):
+                if path.is_file():
+                    digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()
+
     def render(self, page: Page, extra: dict[str, Any]) -> tuple[bytes | None, Diagnostic | None]:
         """The page's bytes, or a diagnostic naming the template and line that failed."""
         link = self.linker(page)

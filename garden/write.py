@@ -60,6 +60,19 @@ class SiteWriter:
         target.write_bytes(data)
         self.written += 1
 
+    def keep(self, rel: str) -> bool:
+        """Carry a file over from the old site unchanged; False if there is none to carry."""
+        old = self.output / rel
+        if not old.is_file():
+            return False
+        target = self._target(rel)
+        try:
+            os.link(old, target)
+        except OSError:
+            shutil.copy2(old, target)
+        self.kept += 1
+        return True
+
     def copy(self, rel: str, source: Path) -> None:
         target = self._target(rel)
         old = self.output / rel

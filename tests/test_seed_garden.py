@@ -177,7 +177,7 @@ def test_tag_pages_list_every_tagged_note(site):
 def test_site_files(site):
     _, out = site
     for name in ("index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", ".nojekyll", "graph.json",
-                 "static/style.css", "static/highlight.css"):
+                 "static/style.css"):
         assert (out / name).exists(), name
     assert "Short notes on technical concepts" in (out / "index.html").read_text(encoding="utf-8")
 

@@ -20,9 +20,8 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-LIGHT_STYLE = "friendly"
-DARK_STYLE = "github-dark"
-
+# Token colours come from static/style.css (CSS variables tuned for contrast in
+# both themes), so the formatter only emits Pygments' short class names.
 _FORMATTER = HtmlFormatter(nowrap=True)
 
 
@@ -52,36 +51,3 @@ def _lexer(language: str) -> Lexer | None:
         return get_lexer_by_name(language, stripnl=False, ensurenl=False)
     except ClassNotFound:
         return None
-
-
-def pygments_css() -> str:
-    """Stylesheet for highlighted code: a light theme, and a dark one that
-    applies under `data-theme="dark"` or, unless the light theme was chosen,
-    when the system prefers dark."""
-    dark = ['[data-theme="dark"] .highlight', ':root:not([data-theme="light"]) .highlight']
-    return "\n".join([
-        f"/* Pygments '{LIGHT_STYLE}' */",
-        *_style_rules(LIGHT_STYLE, [".highlight"]),
-        f"/* Pygments '{DARK_STYLE}' */",
-        *_style_rules(DARK_STYLE, dark[:1]),
-        "@media (prefers-color-scheme: dark) {",
-        *_style_rules(DARK_STYLE, dark[1:]),
-        "}",
-        "",
-    ])
-
-
-def _style_rules(style: str, scopes: list[str]) -> list[str]:
-    formatter = HtmlFormatter(style=style)
-    # A token class the dark style leaves plain must not keep its light colour:
-    # reset every span first (more specific than `.highlight .k`), then restyle.
-    reset = [
-        f"{', '.join(f'{scope} span' for scope in scopes)} "
-        "{ color: inherit; background-color: transparent; font-weight: inherit; "
-        "font-style: inherit; text-decoration: inherit; border: none }"
-    ] if style == DARK_STYLE else []
-    return [
-        *formatter.get_background_style_defs(scopes),
-        *reset,
-        *formatter.get_token_style_defs(scopes),
-    ]

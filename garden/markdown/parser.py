@@ -14,6 +14,7 @@ from .heading_ids import heading_ids_plugin
 from .highlight_mark import highlight_mark_plugin
 from .local_links import local_links_plugin
 from .math import math_plugin
+from .tables import tables_plugin
 from .tags import tags_plugin
 from .wikilinks import Resolve, wikilinks_plugin
 
@@ -38,4 +39,5 @@ def make_parser(resolve: Resolve, *, raw_html: bool = True) -> MarkdownIt:
     md.use(block_ids_plugin)
     md.use(heading_ids_plugin)
     md.use(code_plugin)
+    md.use(tables_plugin)
     return md

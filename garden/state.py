@@ -1,0 +1,100 @@
+"""What one build remembers for the next: per-note results keyed by content digests.
+
+Kept in memory by the preview server between rebuilds, and on disk (a hidden
+folder beside the output, safe to delete) between `garden build` runs. Every
+entry is keyed by digests of its inputs, and the whole cache by the versions
+of garden and of the libraries that shape its output, so nothing stale is
+ever served: a key that does not match is simply a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .errors import Diagnostic
+from .models import NoteBody, NoteMeta
+
+CACHE_FILE = "build-cache.pickle"
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "linkify-it-py", "jinja2", "pyyaml", "pygments", "latex2mathml")
+
+
+def _stamp() -> str:
+    versions = [f"garden {__version__}", f"python {sys.version_info[:3]}"]
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    return "; ".join(versions)
+
+
+STAMP = _stamp()
+
+
+@dataclass
+class MetaRecord:
+    """A note's index entry and the problems found reading it, valid while `key` matches."""
+
+    key: tuple  # (file digest, git dates, mtime day)
+    meta: NoteMeta
+    problems: tuple[Diagnostic, ...]
+
+
+@dataclass
+class BuildState:
+    stamp: str = STAMP
+    metas: dict[str, MetaRecord] = field(default_factory=dict)  # note rel -> record
+    bodies: dict[str, tuple[str, NoteBody]] = field(default_factory=dict)  # note rel -> (body key, body)
+    pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of everything it shows
+    notice: str = ""  # said once when the stored cache could not be used
+
+    def body_for(self, rel: str, body_key: str, resolve) -> NoteBody | None:
+        """A cached body, if its source is unchanged and every link it made still resolves the same way."""
+        cached = self.bodies.get(rel)
+        if not cached or cached[0] != body_key:
+            return None
+        body = cached[1]
+        if all(resolve(target, rel) == result for target, result in body.resolutions):
+            return body
+        return None
+
+
+def load_state(cache_dir: Path) -> BuildState:
+    path = cache_dir / CACHE_FILE
+    if not path.exists():
+        return BuildState()
+    try:
+        with path.open("rb") as handle:
+            state = pickle.load(handle)
+        if not isinstance(state, BuildState) or state.stamp != STAMP:
+            return BuildState(notice="garden or its libraries changed since the last build; rebuilding everything")
+        state.notice = ""
+        return state
+    except Exception:  # truncated, garbage, or from an incompatible version: start afresh
+        return BuildState(notice=f"the build cache in {cache_dir} was unreadable; rebuilding everything")
+
+
+def save_state(state: BuildState, cache_dir: Path) -> None:
+    """Written beside and renamed into place, so an interrupted save leaves the old cache or none."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    (cache_dir / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
+                                            "# garden's build cache: safe to delete.\n")
+    temporary = cache_dir / f".{CACHE_FILE}.{os.getpid()}"
+    with temporary.open("wb") as handle:
+        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, cache_dir / CACHE_FILE)
+
+
+def digest(*parts: object) -> str:
+    """A short digest of values by their repr: content only, the same in every process.
+
+    (Not pickle: its bytes depend on which equal objects happen to be shared.)
+    """
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
