@@ -237,7 +237,7 @@ class NotePlan:
 
 
 def title_case(words: list[str]) -> str:
-    small = {"of", "as", "in", "and", "for", "the", "a"}
+    small = {"of", "as", "in", "and", "for", "the", "a", "an"}
     return " ".join(w if i and w in small else w.capitalize() for i, w in enumerate(words))
 
 
@@ -253,7 +253,8 @@ def make_title(rng: random.Random) -> str:
     elif shape < 0.87:
         words = [n, "of", a, plural(rng.choice(NOUNS))]
     else:
-        words = [a, n, "as", "a", rng.choice(NOUNS)]
+        other = rng.choice(NOUNS)
+        words = [a, n, "as", "an" if other[0] in "aeiou" else "a", other]
     return title_case(words)
 
 

@@ -160,7 +160,7 @@ def note_page(garden: Garden, note: NoteMeta, listing: FolderView | None) -> Pag
 def home_page(garden: Garden, intro: NoteMeta | None) -> Page:
     config = garden.config
     notes = sorted(garden.notes.values(), key=lambda n: (n.updated or dt.date.min, n.title), reverse=True)
-    notes = [n for n in notes if n is not intro]
+    notes = [n for n in notes if garden.folders.speaks_for(n) is None]  # folder pages are not notes to list
     recent = tuple(summary(garden, n) for n in notes[: config.recent_notes])
     by_stage = {stage: [] for stage in STAGE_ORDER}
     for note in sorted(notes, key=lambda n: n.title.lower()):
