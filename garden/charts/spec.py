@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import GardenError
@@ -74,7 +74,7 @@ class Series:
     kind: str
     label: str
     color: int  # 1-based: var(--chart-N)
-    style: int  # 0-based position: picks the dash pattern and marker shape
+    style: int  # 0-based position among series drawn alike: picks the dash, marker or fill pattern
     points: tuple[tuple[float, ...], ...] = ()  # (x, y); a band's are (x, low, high)
     bars: tuple[tuple[str, float], ...] = ()  # (category, value)
     bins: tuple[tuple[float, float, float], ...] = ()  # (start, end, count or density)
@@ -164,6 +164,7 @@ def _chart(data: Any, problems: _Problems) -> Chart | None:
             parsed = _series(raw, i, default_kind, x, y, problems)
             if parsed:
                 series.append(parsed)
+        series = _number_styles(series)
     chart = Chart(
         series=tuple(series), x=x, y=y,
         title=_text(data, "title", "", problems), caption=_text(data, "caption", "", problems),
@@ -183,6 +184,19 @@ def _chart(data: Any, problems: _Problems) -> Chart | None:
     if y.log and any(s.kind in ("bar", "histogram") for s in series):
         problems.add("y.scale", "bars and histograms need a linear y axis (they start at zero)")
     return chart
+
+
+def _number_styles(series: list[Series]) -> list[Series]:
+    """Number each series among those drawn the same way, so the first line is solid,
+    the second dashed…, whatever fills or bars come before them."""
+    family = {"line": "line", "area": "line", "scatter": "marker", "bar": "bar", "histogram": "fill", "band": "fill"}
+    seen: dict[str, int] = {}
+    out = []
+    for s in series:
+        style = seen.get(family[s.kind], 0)
+        seen[family[s.kind]] = style + 1
+        out.append(replace(s, style=style))
+    return out
 
 
 def _axis(raw: Any, path: str, problems: _Problems) -> Axis:

@@ -51,6 +51,8 @@ def _rewrite(token: Token, attr: str, resolve: Resolve, source_key: str) -> bool
         return False
     url = target.url + (f"#{anchor_id(fragment)}" if fragment else "")
     token.attrSet(attr, site_ref(url))
+    if token.type == "link_open" and target.kind == "note":
+        token.attrJoin("class", "internal")  # styled and previewed like a wikilink
     return True
 
 
