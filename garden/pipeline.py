@@ -12,10 +12,12 @@ from typing import Callable
 
 from . import outputs
 from .body import RecordingResolver, render_body
+from .charts.library import ChartLibrary
+from .charts.store import is_chart_file
 from .config import Config
 from .discover import discover
 from .embeds import expand_embeds
-from .errors import Diagnostic
+from .errors import Diagnostic, GardenError
 from .gitdates import git_dates
 from .graph import build_graph
 from .index import Resolver, read_note
@@ -30,6 +32,14 @@ from .write import SiteWriter, check_output_folder
 
 PARALLEL_THRESHOLD = 200  # below this many notes, worker start-up costs more than it saves
 STYLESHEETS = ("static/style.css",)
+
+
+class SiteKept(GardenError):
+    """A build that failed part-way; the previous site was left as it was."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic]):
+        super().__init__(message)
+        self.diagnostics = diagnostics
 
 
 @dataclass
@@ -63,12 +73,18 @@ class Indexed:
     assets: dict[str, SourceFile]
     resolver: Resolver
     body_keys: dict[str, str]  # note -> digest of what its body depends on besides link resolution
+    charts: ChartLibrary  # chart scripts and their stored results (neither is published)
 
 
 def build_site(config: Config, *, write: bool = True, jobs: int | None = None, state: BuildState | None = None,
+               keep_site_on_failure: bool = False,
                progress: Callable[[str], None] = lambda phase: None) -> BuildResult:
     """Build the garden. With `state` (the preview server's), remember results in memory;
-    without, use the on-disk cache beside the output folder."""
+    without, use the on-disk cache beside the output folder.
+
+    With `keep_site_on_failure`, a page that fails to render (a template error)
+    leaves the previous site in place and raises SiteKept with the problems.
+    """
     started = time.perf_counter()
     result = BuildResult(output=config.output_dir if write else None)
     result.diagnostics.extend(config.warnings)
@@ -105,7 +121,10 @@ def build_site(config: Config, *, write: bool = True, jobs: int | None = None, s
     progress("pages")
     writer = SiteWriter(config.output_dir) if write else None
     try:
-        result.pages, result.rendered_pages = write_pages(garden, writer, state, result.diagnostics)
+        result.pages, result.rendered_pages, failed = write_pages(garden, writer, state, result.diagnostics)
+        if failed and keep_site_on_failure:
+            raise SiteKept(f"{failed} page(s) failed to render; the previous site is still served",
+                           sorted(result.diagnostics, key=lambda d: (d.level != "error", d.path, d.line)))
         if writer:
             result.assets = copy_files(config, indexed.assets, writer)
             write_extras(garden, writer)
@@ -131,6 +150,8 @@ def index_garden(config: Config, files: list[SourceFile], state: BuildState,
     assets: dict[str, SourceFile] = {}
     records: dict[str, MetaRecord] = {}
     for source in files:
+        if is_chart_file(source.rel):
+            continue
         if not source.is_note:
             assets[source.rel] = source
             continue
@@ -173,8 +194,10 @@ def index_garden(config: Config, files: list[SourceFile], state: BuildState,
     kept = [m for m in metas if m.key in published or not m.published]
     resolver = Resolver.build(kept, asset_urls, folders)
     body_config = digest(config.raw_html)
-    body_keys = {key: digest(records[key].key[0], body_config) for key in published}
-    return Indexed(published, assets, resolver, body_keys)
+    charts = ChartLibrary.build(files, problems)
+    body_keys = {key: digest(records[key].key[0], body_config, charts.cache_key(meta.body))
+                 for key, meta in published.items()}
+    return Indexed(published, assets, resolver, body_keys, charts)
 
 
 def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: BuildState) -> dict[str, NoteBody]:
@@ -190,12 +213,12 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
             todo.append(note)
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(todo) < PARALLEL_THRESHOLD:
-        _init_worker(indexed.resolver, config.raw_html)
+        _init_worker(indexed.resolver, config.raw_html, indexed.charts)
         rendered = [_render_in_worker(note) for note in todo]
     else:
         chunk = max(1, len(todo) // (jobs * 8))
         with ProcessPoolExecutor(jobs, initializer=_init_worker,
-                                 initargs=(indexed.resolver, config.raw_html)) as pool:
+                                 initargs=(indexed.resolver, config.raw_html, indexed.charts)) as pool:
             rendered = list(pool.map(_render_in_worker, todo, chunksize=chunk))
     bodies.update((body.key, body) for body in rendered)
     return {key: bodies[key] for key in indexed.notes}  # in the index's order, whatever came from where
@@ -204,10 +227,10 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
 _worker: tuple | None = None  # (parser, recorder), made once per process
 
 
-def _init_worker(resolver: Resolver, raw_html: bool) -> None:
+def _init_worker(resolver: Resolver, raw_html: bool, charts: ChartLibrary) -> None:
     global _worker
     recorder = RecordingResolver(resolver.resolve)
-    _worker = (make_parser(recorder, raw_html=raw_html), recorder)
+    _worker = (make_parser(recorder, raw_html=raw_html, charts=charts.lookup), recorder)
 
 
 def _render_in_worker(note: NoteMeta) -> NoteBody:
@@ -221,15 +244,15 @@ def _render_in_worker(note: NoteMeta) -> NoteBody:
 
 
 def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState,
-                problems: list[Diagnostic]) -> tuple[int, int]:
+                problems: list[Diagnostic]) -> tuple[int, int, int]:
     """Render every planned page, except those whose every input is as it was last time.
 
-    Returns (pages, pages rendered anew).
+    Returns (pages, pages rendered anew, pages that failed).
     """
     shared = {"nav": nav_sections(garden), "stylesheets": STYLESHEETS}
     renderer = PageRenderer(garden.config, shared)
     common = digest(renderer.templates_digest(), shared, garden.config)
-    count = rendered = 0
+    count = rendered = failed = 0
     written: dict[str, str] = {}
     digests: dict[str, str] = {}
     for page in plan_pages(garden):
@@ -249,14 +272,14 @@ def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState,
         rendered += 1
         if problem:
             problems.append(problem)
-            count -= 1
+            failed += 1
             continue
         digests[page.output_path] = page_digest
         if writer:
             writer.put(page.output_path, data)
     if writer:
         state.pages = digests
-    return count, rendered
+    return count - failed, rendered, failed
 
 
 def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter) -> int:

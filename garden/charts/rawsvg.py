@@ -61,7 +61,7 @@ def _rewrites_danger(element: ET.Element) -> bool:
     """`<set>`/`<animate>` that would write a link or an event handler."""
     if _local(element.tag).lower() not in ("set", "animate"):
         return False
-    target = _local(element.get("attributeName", "")).lower()
+    target = element.get("attributeName", "").rpartition(":")[2].lower()
     return target == "href" or target.startswith("on")
 
 

@@ -8,6 +8,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from .block_ids import block_ids_plugin
 from .callouts import callouts_plugin
+from .charts import ChartLookup, charts_plugin, no_charts
 from .code import code_plugin
 from .comments import comments_plugin
 from .heading_ids import heading_ids_plugin
@@ -19,8 +20,9 @@ from .tags import tags_plugin
 from .wikilinks import Resolve, wikilinks_plugin
 
 
-def make_parser(resolve: Resolve, *, raw_html: bool = True) -> MarkdownIt:
-    """A parser whose links resolve with `resolve(target, source_key)`.
+def make_parser(resolve: Resolve, *, raw_html: bool = True, charts: ChartLookup = no_charts) -> MarkdownIt:
+    """A parser whose links resolve with `resolve(target, source_key)` and whose
+    ```chart blocks are drawn from `charts(script, args, source_key)`.
 
     The note being rendered is named in the env: `source_key`, `self_target`
     (what `[[#Heading]]` points at), `source_path` and `line_offset` for reports.
@@ -36,6 +38,7 @@ def make_parser(resolve: Resolve, *, raw_html: bool = True) -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(tasklists_plugin)
     md.use(callouts_plugin)
+    md.use(charts_plugin, lookup=charts)  # before code: a ```chart fence is not code
     md.use(block_ids_plugin)
     md.use(heading_ids_plugin)
     md.use(code_plugin)

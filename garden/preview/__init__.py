@@ -1,0 +1,1 @@
+"""The preview server: `garden serve`. Builds, serves, watches, rebuilds, reloads the browser."""
