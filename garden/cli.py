@@ -1,4 +1,4 @@
-"""The command line: `garden build | check | new | deploy`, each with --help."""
+"""The command line: `garden build | check | new | deploy | charts`, each with --help."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .pipeline import BuildResult, build_site
 EXIT_OK, EXIT_NOTE_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
-VERBS = ("build", "check", "new", "deploy")
+VERBS = ("build", "check", "serve", "new", "deploy", "charts")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +50,18 @@ def make_parser() -> argparse.ArgumentParser:
     _site_options(check)
     check.set_defaults(run=run_check)
 
+    serve = verbs.add_parser("serve", help="build, serve, and rebuild on every save",
+                             description="Preview the garden: a local server that rebuilds and reloads the page "
+                                         "as you save. The preview's site is kept apart from public/.",
+                             epilog="example: garden serve --port 8001")
+    serve.add_argument("--config", type=Path, help="config file (default: ./garden.yaml)")
+    serve.add_argument("--content", help="folder of notes (default: content)")
+    serve.add_argument("--output", type=Path, help="where to write the preview site (default: a temporary folder)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000, or the next free one)")
+    serve.add_argument("--poll", action="store_true", help="poll for changes (for file systems without events)")
+    serve.set_defaults(run=run_serve)
+
     new = verbs.add_parser("new", help="start a new note", description="Create a note from the note template.",
                            epilog='example: garden new "Roofline Model" --folder ai-systems')
     new.add_argument("title", help="the note's title")
@@ -68,6 +80,20 @@ def make_parser() -> argparse.ArgumentParser:
     deploy.add_argument("--message", help="commit message (default: names the commit the site was built from)")
     deploy.add_argument("--dry-run", action="store_true", help="build and show what would be pushed; push nothing")
     deploy.set_defaults(run=run_deploy)
+
+    charts = verbs.add_parser("charts", help="run the chart scripts whose source or arguments changed",
+                              description="Run the scripts of the charts the notes embed, each in its own process, "
+                                          "and store each result beside its script (commit those files: builds "
+                                          "never run scripts). Only scripts whose source or arguments changed "
+                                          "since their result was stored are run, and those that failed.",
+                              epilog="example: garden charts --timeout 120")
+    charts.add_argument("--config", type=Path, help="config file (default: ./garden.yaml)")
+    charts.add_argument("--content", help="folder of notes (default: content)")
+    charts.add_argument("--force", action="store_true", help="run every chart's script, changed or not")
+    charts.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                        help="time limit for each script (default: 60)")
+    charts.add_argument("--jobs", type=int, help="scripts run at once (default: all cores)")
+    charts.set_defaults(run=run_charts)
     return parser
 
 
@@ -124,6 +150,15 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    from .preview.session import PreviewSession
+
+    # base_url is the deployed site's; in the preview, links (even the 404 page's) start at this server's root.
+    session = PreviewSession(args.config, {"content": args.content, "base_url": ""}, output=args.output)
+    session.serve(args.host, args.port, poll=args.poll)
+    return EXIT_OK
+
+
 def run_new(args: argparse.Namespace) -> int:
     from .new import create_note
 
@@ -161,6 +196,38 @@ def run_deploy(args: argparse.Namespace) -> int:
         print(f"nothing changed since the last deploy ({done.commit[:12]}): no new commit")
     print(f"pushed '{target.branch}' to '{target.remote}'" if done.pushed else f"'{target.remote}' is up to date")
     return EXIT_OK
+
+
+def run_charts(args: argparse.Namespace) -> int:
+    from .charts.refresh import ChartRun, refresh_charts
+
+    config = load_config(args.config, content=args.content)
+    if args.timeout <= 0:
+        raise GardenError(f"--timeout: expected a number of seconds > 0, found {args.timeout:g}")
+    content = _display(config.content_dir)
+    problems: list[Diagnostic] = []
+
+    def said(run: ChartRun) -> None:
+        line = f"{run.status:<11} {run.name}"
+        if run.status == "ran":
+            line += f"  ({run.seconds:.1f}s{', unchanged' if not run.written else ''})"
+        elif run.status == "failed":
+            line += f": {run.message}"
+        print(line, flush=True)
+        if run.status == "failed" and run.stderr:
+            for text in run.stderr.splitlines()[-10:]:
+                print(f"    {text}")
+
+    runs = refresh_charts(config, only_stale=not args.force, timeout=args.timeout, jobs=args.jobs,
+                          problems=problems, on_run=said)
+    for problem in problems:
+        print(Diagnostic(f"{content}/{problem.path}", problem.line, problem.level, problem.message,
+                         problem.hint).format(), file=sys.stderr)
+    counts = {status: sum(1 for run in runs if run.status == status) for status in ("ran", "up to date", "failed")}
+    print(f"{len(runs)} charts: {counts['ran']} ran, {counts['up to date']} up to date, {counts['failed']} failed"
+          + (f"; {len(problems)} chart block problems" if problems else ""))
+    failed = counts["failed"] or any(p.level == "error" for p in problems)
+    return EXIT_NOTE_ERRORS if failed else EXIT_OK
 
 
 if __name__ == "__main__":

@@ -34,11 +34,11 @@ def is_relevant(path: str) -> bool:
 class Watcher:
     """Calls `on_change(paths)` once per burst of relevant events under `roots`."""
 
-    def __init__(self, sources: Iterable[Path], on_change: Callable[[set[str]], None], *, poll: bool = False):
-        """`sources` are folders (watched with everything below) and single files."""
-        sources = [s.resolve() for s in sources]
-        self.folders = tuple(s for s in sources if s.is_dir())
-        self.files = frozenset(s for s in sources if not s.is_dir())
+    def __init__(self, folders: Iterable[Path], files: Iterable[Path], on_change: Callable[[set[str]], None], *,
+                 poll: bool = False):
+        """`folders` are watched with everything below them, even those created later; `files` one by one."""
+        self.folders = tuple(f.resolve() for f in folders)
+        self.files = frozenset(f.resolve() for f in files)
         self.on_change = on_change
         self.observer = PollingObserver(timeout=0.25) if poll else Observer()
         self._pending: set[str] = set()
@@ -46,11 +46,20 @@ class Watcher:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopped = threading.Event()
-        handler = _Handler(self._record)
+        self.handler = _Handler(self._record)
+        self._scheduled: set[Path] = set()
+        # A file, or a folder that may appear later (templates/), is noticed through its parent.
+        parents = {f.parent for f in self.files} | {f.parent for f in self.folders}
+        for parent in parents - set(self.folders):
+            if parent.is_dir():
+                self.observer.schedule(self.handler, str(parent), recursive=False)
+        self._schedule_folders()
+
+    def _schedule_folders(self) -> None:
         for folder in self.folders:
-            self.observer.schedule(handler, str(folder), recursive=True)
-        for parent in {f.parent for f in self.files if f.parent.is_dir()}:  # a file is watched through its folder
-            self.observer.schedule(handler, str(parent), recursive=False)
+            if folder not in self._scheduled and folder.is_dir():
+                self.observer.schedule(self.handler, str(folder), recursive=True)
+                self._scheduled.add(folder)
         self._thread = threading.Thread(target=self._debounce, name="garden-watch", daemon=True)
 
     def start(self) -> None:
@@ -68,6 +77,8 @@ class Watcher:
         watched = where in self.files or any(where.is_relative_to(folder) for folder in self.folders)
         if not watched or not is_relevant(path):
             return
+        if where in self.folders:  # a watched folder was just created: watch inside it too
+            self._schedule_folders()
         with self._lock:
             self._pending.add(path)
             self._last_event = time.monotonic()
@@ -95,6 +106,8 @@ class _Handler(FileSystemEventHandler):
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
+            return
+        if event.is_directory and event.event_type == "modified":  # its files' own events follow
             return
         self.record(str(event.src_path))
         if getattr(event, "dest_path", ""):

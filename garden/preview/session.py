@@ -1,0 +1,185 @@
+"""One preview session: the first build, then a debounced build loop driven by the watcher.
+
+The server always serves a complete site: each build is written beside the
+old one and swapped in, and a build that fails leaves the last good site in
+place while the browser shows what went wrong.
+"""
+
+from __future__ import annotations
+
+import errno
+import signal
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, TextIO
+
+from ..config import Config, load_config
+from ..errors import Diagnostic, GardenError
+from ..pipeline import BuildResult, SiteKept, build_site
+from ..state import BuildState, load_state
+from ..watch import Watcher
+from .server import Broadcast, make_server
+
+PORT_TRIES = 20
+
+
+class PreviewSession:
+    """Owns the site folder, the in-memory build state, and the rebuild loop."""
+
+    def __init__(self, config_path: Path | None, overrides: dict, *, output: Path | None = None,
+                 log: TextIO | None = None, on_built: Callable[[BuildResult], None] | None = None):
+        self.config_path = config_path
+        self.overrides = overrides
+        self.log = log or sys.stderr
+        config = self._load_config()
+        self.state = load_state(config.cache_dir)  # notes that `garden build` rendered are reused
+        self._temporary = None
+        if output is None:  # the preview's site lives apart from the one you deploy
+            self._temporary = tempfile.TemporaryDirectory(prefix="garden-preview-")
+            output = Path(self._temporary.name) / "site"
+        self.config = replace(config, output=str(output.resolve()))
+        self.broadcast = Broadcast()
+        self.on_built = on_built
+        self._dirty = threading.Event()
+        self._stopping = threading.Event()
+        self._config_changed = False
+        self._thread = threading.Thread(target=self._loop, name="garden-build", daemon=True)
+
+    def _load_config(self) -> Config:
+        return load_config(self.config_path, **self.overrides)
+
+    # --- building ---------------------------------------------------------------------------
+
+    def build_once(self) -> BuildResult | None:
+        started = time.perf_counter()
+        try:
+            result = build_site(self.config, state=self.state, keep_site_on_failure=True)
+        except SiteKept as kept:
+            self._problems([f"{d.path}:{d.line}: {d.message}" for d in kept.diagnostics if d.level == "error"],
+                           str(kept))
+            return None
+        except GardenError as exc:
+            self._problems([str(exc)], "build failed; the last good site is still served")
+            return None
+        except Exception as exc:  # a bug: say so, keep serving
+            self._problems([f"{type(exc).__name__}: {exc}"], "internal error; the last good site is still served")
+            return None
+        errors = [self._where(d) for d in result.diagnostics if d.level == "error"]
+        for diagnostic in result.diagnostics:
+            print(self._where(diagnostic), file=self.log)
+        print(f"built in {(time.perf_counter() - started) * 1000:.0f} ms: {result.rendered_notes} notes and "
+              f"{result.rendered_pages} pages redone, {len(errors)} errors", file=self.log)
+        self.broadcast.send("problems", errors)
+        self.broadcast.send("reload", {"pages": result.rendered_pages})
+        if self.on_built:
+            self.on_built(result)
+        return result
+
+    def _where(self, d: Diagnostic) -> str:
+        return f"{self.config.content}/{d.path}:{d.line}: {d.level}: {d.message}" if d.line else \
+            f"{d.path}: {d.level}: {d.message}"
+
+    def _problems(self, problems: list[str], headline: str) -> None:
+        print(f"garden: {headline}", file=self.log)
+        for problem in problems:
+            print(f"  {problem}", file=self.log)
+        self.broadcast.send("problems", problems)
+
+    def request_build(self, paths: set[str]) -> None:
+        config_file = (self.config_path or self.config.root / "garden.yaml").resolve()
+        if any(Path(p) == config_file for p in paths):
+            self._config_changed = True
+        self._dirty.set()
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            self._dirty.wait()
+            if self._stopping.is_set():
+                return
+            self._dirty.clear()
+            if self._config_changed:
+                self._config_changed = False
+                try:
+                    output = self.config.output
+                    self.config = replace(self._load_config(), output=output)
+                except GardenError as exc:
+                    self._problems([str(exc)], "garden.yaml has problems; the last good site is still served")
+                    continue
+            self.build_once()
+
+    # --- serving ---------------------------------------------------------------------------
+
+    def watched(self) -> tuple[list[Path], list[Path]]:
+        """Folders and files whose changes rebuild the site."""
+        root = self.config.root
+        return ([self.config.content_dir, root / "templates", root / "static"],
+                [self.config_path or root / "garden.yaml"])
+
+    def serve(self, host: str, port: int, *, poll: bool = False, ready: Callable[[str], None] | None = None) -> None:
+        if self.build_once() is None and not (self.config.output_dir / "index.html").exists():
+            print("garden: the first build failed; fix the problems above and save to try again", file=self.log)
+        server = self.server = bind(self.config.output_dir, host, port, self.broadcast, self.log)
+        url = f"http://{host}:{server.server_address[1]}/"
+        folders, files = self.watched()
+        watcher = Watcher(folders, files, self.request_build, poll=poll)
+        watcher.start()
+        self._thread.start()
+        print(f"serving {url} (Ctrl+C to stop)", file=self.log)
+        if ready:
+            ready(url)
+        previous = _stop_on_sigterm()
+        try:
+            server.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop(server, watcher)
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+    def shutdown(self) -> None:
+        """Stop serving (from another thread); `serve` then cleans up and returns."""
+        self.server.shutdown()
+
+    def stop(self, server, watcher) -> None:
+        """Let a build in progress finish (never leave a half-written site), then close."""
+        self._stopping.set()
+        self._dirty.set()
+        watcher.stop()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+        self.broadcast.close()
+        server.server_close()
+        if self._temporary:
+            self._temporary.cleanup()
+        print("garden: stopped", file=self.log)
+
+
+def _stop_on_sigterm():
+    """SIGTERM ends the preview as Ctrl+C does: cleanly. Only the main thread may install it."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
+
+
+def bind(site: Path, host: str, port: int, broadcast: Broadcast, log: TextIO):
+    """The server on `port`, or on the next free one, saying so."""
+    for candidate in range(port, port + PORT_TRIES):
+        try:
+            server = make_server(site, host, candidate, broadcast)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise GardenError(f"cannot serve on {host}:{candidate}: {exc.strerror}") from None
+            continue
+        if candidate != port:
+            print(f"port {port} is in use; using {candidate}", file=log)
+        return server
+    raise GardenError(f"ports {port}–{port + PORT_TRIES - 1} are all in use; choose another with --port")

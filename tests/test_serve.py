@@ -1,0 +1,147 @@
+"""The preview server: rebuild on save, reload event, safe paths, the error overlay, a clean stop."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from garden.preview.server import resolve_request
+from garden.preview.session import PreviewSession
+
+from .conftest import write_garden
+
+
+class Preview:
+    def __init__(self, root: Path):
+        self.log = io.StringIO()
+        self.session = PreviewSession(root / "garden.yaml", {"base_url": ""}, log=self.log)
+        self.url = ""
+        ready = threading.Event()
+
+        def on_ready(url: str) -> None:
+            self.url = url
+            ready.set()
+
+        self.thread = threading.Thread(target=self.session.serve, args=("127.0.0.1", 0),
+                                       kwargs={"ready": on_ready}, daemon=True)
+        self.thread.start()
+        assert ready.wait(30), self.log.getvalue()
+        self.port = int(self.url.rsplit(":", 1)[1].strip("/"))
+
+    def get(self, path: str) -> tuple[int, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+
+    def events(self):
+        """Yields (event, data) from the server-sent event stream."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+        conn.request("GET", "/__garden/events")
+        response = conn.getresponse()
+        name = None
+        while True:
+            line = response.fp.readline().decode()
+            if line.startswith("event: "):
+                name = line[7:].strip()
+            elif line.startswith("data: ") and name:
+                yield name, json.loads(line[6:])
+                name = None
+
+    def stop(self) -> None:
+        self.session.shutdown()
+        self.thread.join(30)
+
+
+@pytest.fixture
+def preview(tmp_path):
+    write_garden(tmp_path, {"a.md": "---\ntitle: A\n---\nFirst version. Links to [[b]].\n", "b.md": "B here.\n"})
+    running = Preview(tmp_path)
+    yield running, tmp_path
+    running.stop()
+
+
+def wait_for(events, wanted: str):
+    for name, data in events:
+        if name == wanted:
+            return data
+
+
+def test_save_triggers_rebuild_reload_and_new_content(preview):
+    server, root = preview
+    status, html = server.get("/a/")
+    assert status == 200 and "First version." in html and "/__garden/client.js" in html
+    events = server.events()
+    (root / "content" / "a.md").write_text("---\ntitle: A\n---\nSecond version. Links to [[b]].\n")
+    wait_for(events, "reload")
+    assert "Second version." in server.get("/a/")[1]
+
+
+def test_backlinks_on_other_pages_follow_an_edit(preview):
+    server, root = preview
+    assert 'href="../a/"' in server.get("/b/")[1]
+    events = server.events()
+    (root / "content" / "a.md").write_text("---\ntitle: A\n---\nNo links any more.\n")
+    wait_for(events, "reload")
+    assert 'href="../a/"' not in server.get("/b/")[1].split('class="backlinks"')[-1]
+
+
+def test_traversal_is_refused(preview):
+    server, root = preview
+    (root / "secret.txt").write_text("secret")
+    for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/a/..%2f..%2fsecret.txt",
+                 "/..%5csecret.txt", "/%00", "/a/%2e%2e/%2e%2e/%2e%2e/etc/passwd"):
+        status, body = server.get(path)
+        assert status == 404, path
+        assert "secret" not in body
+
+
+def test_symlink_out_of_the_site_is_refused(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (tmp_path / "outside.txt").write_text("no")
+    (site / "link.txt").symlink_to(tmp_path / "outside.txt")
+    (site / "in.txt").write_text("yes")
+    assert resolve_request(site.resolve(), "/link.txt") is None
+    assert resolve_request(site.resolve(), "/in.txt") == (site / "in.txt").resolve()
+
+
+def test_broken_template_shows_overlay_and_keeps_last_good_site(preview):
+    server, root = preview
+    events = server.events()
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "note.html").write_text("{% if %}broken")
+    problems = wait_for(events, "problems")
+    while not problems:
+        problems = wait_for(events, "problems")
+    assert any("note.html" in p and "template syntax error" in p for p in problems)
+    status, html = server.get("/a/")
+    assert status == 200 and "First version." in html  # the last good page is still served
+    (root / "templates" / "note.html").unlink()
+    (root / "content" / "a.md").write_text("---\ntitle: A\n---\nRecovered.\n")
+    wait_for(events, "reload")
+    assert "Recovered." in server.get("/a/")[1]
+
+
+def test_editor_droppings_do_not_rebuild(preview):
+    server, root = preview
+    before = server.log.getvalue().count("built in")
+    (root / "content" / ".a.md.swp").write_text("x")
+    (root / "content" / "a.md~").write_text("x")
+    (root / "content" / "4913").write_text("x")
+    (root / "content" / ".obsidian").mkdir()
+    (root / "content" / ".obsidian" / "workspace.json").write_text("{}")
+    time.sleep(0.6)
+    assert server.log.getvalue().count("built in") == before
+
+
+def test_missing_page_is_the_404_page(preview):
+    server, _ = preview
+    status, html = server.get("/no/such/page/")
+    assert status == 404 and "Page not found" in html
