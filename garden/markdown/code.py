@@ -8,6 +8,7 @@ and an unknown or missing language is shown as plain escaped text.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -43,6 +44,7 @@ def _render_fence(
     return f'<pre class="highlight"{attrs}><code{code_class}>{body}</code></pre>\n'
 
 
+@lru_cache(maxsize=None)  # finding a lexer by name is slow; a lexer is reusable
 def _lexer(language: str) -> Lexer | None:
     if not language:
         return None
