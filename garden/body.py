@@ -7,6 +7,7 @@ and small records outlive this function.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Callable, Iterator
 
@@ -14,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .errors import Diagnostic
-from .models import Chunk, Heading, LinkRef, LinkTarget, NoteBody, NoteMeta
+from .models import BodyHtml, Chunk, Heading, LinkRef, LinkTarget, NoteBody, NoteMeta
 
 CONTEXT_CHARS = 240
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -32,7 +33,7 @@ class RecordingResolver:
         return result
 
 
-def render_body(meta: NoteMeta, md: MarkdownIt, recorder: RecordingResolver) -> NoteBody:
+def render_body(meta: NoteMeta, md: MarkdownIt, recorder: RecordingResolver) -> tuple[NoteBody, BodyHtml]:
     """`md` is a parser made with `recorder` as its link resolver."""
     recorder.calls = {}
     env = {
@@ -48,10 +49,11 @@ def render_body(meta: NoteMeta, md: MarkdownIt, recorder: RecordingResolver) -> 
     blocks = {block_id: md.renderer.render(tokens[a:b], md.options, env) for block_id, (a, b) in
               collected.block_ranges.items()}
     diagnostics = list(env.get("diagnostics", ())) + collected.problems(meta.key)
+    html = BodyHtml(chunks, blocks)
     return NoteBody(
         key=meta.key,
-        chunks=chunks,
-        blocks=blocks,
+        html_digest=html_digest(html),
+        block_ids=tuple(blocks),
         headings=tuple(collected.headings),
         links=tuple(collected.links),
         embeds=tuple(collected.embeds),
@@ -60,7 +62,16 @@ def render_body(meta: NoteMeta, md: MarkdownIt, recorder: RecordingResolver) -> 
         summary=collected.summary,
         diagnostics=tuple(diagnostics),
         resolutions=tuple(recorder.calls.items()),
-    )
+    ), html
+
+
+def html_digest(html: BodyHtml) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for chunk in html.chunks:
+        digest.update(chunk.html.encode("utf-8", "surrogatepass"))
+    for block_id, block in html.blocks.items():
+        digest.update(f"\0{block_id}\0{block}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _hide_title_heading(tokens: list[Token], title: str) -> None:

@@ -80,14 +80,14 @@ def _index_tags(graph: LinkGraph, notes: dict[str, NoteMeta], bodies: dict[str, 
 
 def _has_anchor(body: NoteBody, anchor: str) -> bool:
     if anchor.startswith("^"):
-        return anchor[1:] in body.blocks
+        return anchor[1:] in body.block_ids
     wanted = anchor_id(anchor)
     return any(h.id == wanted for h in body.headings)
 
 
 def _anchor_hint(body: NoteBody, anchor: str) -> str:
     if anchor.startswith("^"):
-        ids = ", ".join("^" + b for b in body.blocks) or "none"
+        ids = ", ".join("^" + b for b in body.block_ids) or "none"
         return f"block ids there: {ids}"
     names = ", ".join(h.text for h in body.headings[:8]) or "none"
     return f"headings there: {names}"

@@ -17,6 +17,7 @@ from . import frontmatter as fm
 from .errors import Diagnostic
 from .models import LinkTarget, NoteMeta, SourceFile
 from .paths import folder_url, slugify, slugify_path, tag_url
+from .state import digest
 
 _KNOWN_KEYS = {"title", "description", "tags", "tag", "aliases", "alias", "date", "created", "updated", "modified",
                "lastmod", "draft", "publish", "permalink", "stage"}
@@ -165,6 +166,11 @@ class Resolver:
             for suffix in _suffixes(rel):
                 resolver.asset_paths.setdefault(suffix.lower(), []).append(rel)
         return resolver
+
+    def signature(self) -> str:
+        """Changes whenever any link could resolve differently."""
+        notes = [(n.key, n.title, n.aliases, n.url, n.published) for n in self.notes.values()]
+        return digest(notes, sorted(self.assets.items()), sorted(self.tags), sorted(self.folders))
 
     def add_tags(self, tags: set[str]) -> None:
         """Inline #tags are found while rendering; links to their pages still resolve."""

@@ -97,12 +97,24 @@ class Chunk:
 
 
 @dataclass(frozen=True)
-class NoteBody:
-    """One note's rendered body and what rendering it found."""
+class BodyHtml:
+    """A rendered body's HTML, kept in the body store rather than in memory: it is large."""
 
-    key: str
     chunks: tuple[Chunk, ...]
     blocks: dict[str, str]  # block id -> html of the block, for `![[Note#^id]]`
+
+    @property
+    def html(self) -> str:
+        return "".join(chunk.html for chunk in self.chunks)
+
+
+@dataclass(frozen=True)
+class NoteBody:
+    """What rendering one note found: small, so thousands stay in memory and in the cache."""
+
+    key: str
+    html_digest: str  # names the note's BodyHtml in the body store
+    block_ids: tuple[str, ...]
     headings: tuple[Heading, ...]  # every heading, nested ones too
     links: tuple[LinkRef, ...]
     embeds: tuple[LinkRef, ...]  # in order: the html's embed markers index this
@@ -111,7 +123,3 @@ class NoteBody:
     summary: str  # plain text of the first paragraph
     diagnostics: tuple[Diagnostic, ...] = ()
     resolutions: tuple[tuple[str, LinkTarget], ...] = ()  # every lookup rendering made, to revalidate a cache
-
-    @property
-    def html(self) -> str:
-        return "".join(chunk.html for chunk in self.chunks)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 import unicodedata
 from urllib.parse import quote
 
@@ -27,6 +28,7 @@ _UNSAFE = re.compile(r"[^\w\-.~]+", re.UNICODE)
 _DASHES = re.compile(r"-{2,}")
 
 
+@lru_cache(maxsize=65536)  # the same tags and folders are slugged for every page that lists them
 def slugify(text: str) -> str:
     """A stable, lowercase URL segment: Unicode letters kept, the rest folded to '-'."""
     text = unicodedata.normalize("NFC", text).strip().lower()

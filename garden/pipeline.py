@@ -11,18 +11,19 @@ from pathlib import Path
 from typing import Callable
 
 from . import outputs
-from .body import RecordingResolver, render_body
+from .body import RecordingResolver, html_digest, render_body
+from .bodystore import BodyStore
 from .charts.library import ChartLibrary
 from .charts.store import is_chart_file
 from .config import Config
 from .discover import discover
-from .embeds import expand_embeds
+from .embeds import Expander, embed_problems
 from .errors import Diagnostic, GardenError
 from .gitdates import git_dates
 from .graph import build_graph
 from .index import Resolver, read_note
 from .markdown.parser import make_parser
-from .models import Chunk, NoteBody, NoteMeta, SourceFile
+from .models import BodyHtml, Chunk, NoteBody, NoteMeta, SourceFile
 from .paths import asset_url
 from .plan import Garden, breadcrumbs, nav_sections, plan_pages
 from .render import PageRenderer
@@ -106,7 +107,8 @@ def build_site(config: Config, *, write: bool = True, jobs: int | None = None, s
     indexed = index_garden(config, files, state, result.diagnostics)
 
     progress("render notes")
-    bodies = render_bodies(indexed, config, jobs, state)
+    store = BodyStore(config.cache_dir / "bodies" if write else None)
+    bodies = render_bodies(indexed, config, jobs, state, store)
     for body in bodies.values():
         result.diagnostics.extend(body.diagnostics)
     result.rendered_notes = sum(1 for key, body in bodies.items() if state.bodies.get(key, (None, None))[1] is not body)
@@ -114,14 +116,15 @@ def build_site(config: Config, *, write: bool = True, jobs: int | None = None, s
     progress("link graph")
     graph = build_graph(indexed.notes, bodies)
     result.diagnostics.extend(graph.diagnostics)
-    expanded = {key: expand_embeds(key, bodies, result.diagnostics) for key in bodies}
-    garden = Garden(config, indexed.notes, expanded, {k: b.words for k, b in bodies.items()},
-                    {k: b.headings for k, b in bodies.items()}, {k: b.summary for k, b in bodies.items()}, graph)
+    result.diagnostics.extend(embed_problems(bodies))
+    garden = Garden(config, indexed.notes, bodies, graph)
 
     progress("pages")
     writer = SiteWriter(config.output_dir) if write else None
     try:
-        result.pages, result.rendered_pages, failed = write_pages(garden, writer, state, result.diagnostics)
+        expander = Expander(bodies, store)
+        result.pages, result.rendered_pages, failed = write_pages(garden, writer, state, expander,
+                                                                  result.diagnostics)
         if failed and keep_site_on_failure:
             raise SiteKept(f"{failed} page(s) failed to render; the previous site is still served",
                            sorted(result.diagnostics, key=lambda d: (d.level != "error", d.path, d.line)))
@@ -137,6 +140,7 @@ def build_site(config: Config, *, write: bool = True, jobs: int | None = None, s
     state.bodies = {key: (indexed.body_keys[key], body) for key, body in bodies.items()}
     if write and persistent:
         save_state(state, config.cache_dir)
+        store.prune({body.html_digest for body in bodies.values()})
     result.notes = len(indexed.notes)
     result.diagnostics.sort(key=lambda d: (d.path, d.line, d.message))
     result.seconds = time.perf_counter() - started
@@ -200,57 +204,73 @@ def index_garden(config: Config, files: list[SourceFile], state: BuildState,
     return Indexed(published, assets, resolver, body_keys, charts)
 
 
-def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: BuildState) -> dict[str, NoteBody]:
-    """Every published note's body: from the cache when still valid, else rendered (in parallel when many)."""
+def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: BuildState,
+                  store: BodyStore) -> dict[str, NoteBody]:
+    """Every published note's body: from the cache when still valid, else rendered (in parallel when many).
+
+    Rendered HTML goes to the body store (written by the workers themselves when
+    it is on disk); only the small records come back.
+    """
     resolve = indexed.resolver.resolve
+    names = indexed.resolver.signature()
+    names_unchanged, state.names = names == state.names, names
     bodies: dict[str, NoteBody] = {}
     todo: list[NoteMeta] = []
     for key, note in indexed.notes.items():
-        cached = state.body_for(key, indexed.body_keys[key], resolve)
-        if cached is not None:
+        cached = state.body_for(key, indexed.body_keys[key], resolve, names_unchanged)
+        if cached is not None and store.has(cached.html_digest):
             bodies[key] = cached
         else:
             todo.append(note)
     jobs = jobs or os.cpu_count() or 1
+    setup = (indexed.resolver, config.raw_html, indexed.charts, store.folder)
     if jobs == 1 or len(todo) < PARALLEL_THRESHOLD:
-        _init_worker(indexed.resolver, config.raw_html, indexed.charts)
+        _init_worker(*setup)
         rendered = [_render_in_worker(note) for note in todo]
     else:
         chunk = max(1, len(todo) // (jobs * 8))
-        with ProcessPoolExecutor(jobs, initializer=_init_worker,
-                                 initargs=(indexed.resolver, config.raw_html, indexed.charts)) as pool:
+        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=setup) as pool:
             rendered = list(pool.map(_render_in_worker, todo, chunksize=chunk))
-    bodies.update((body.key, body) for body in rendered)
+    for body, html in rendered:
+        if html is not None:  # an in-memory store lives in this process
+            store.put(body.html_digest, html)
+        bodies[body.key] = body
     return {key: bodies[key] for key in indexed.notes}  # in the index's order, whatever came from where
 
 
-_worker: tuple | None = None  # (parser, recorder), made once per process
+_worker: tuple | None = None  # (parser, recorder, store), made once per process
 
 
-def _init_worker(resolver: Resolver, raw_html: bool, charts: ChartLibrary) -> None:
+def _init_worker(resolver: Resolver, raw_html: bool, charts: ChartLibrary, store_folder: Path | None) -> None:
     global _worker
     recorder = RecordingResolver(resolver.resolve)
-    _worker = (make_parser(recorder, raw_html=raw_html, charts=charts.lookup), recorder)
+    _worker = (make_parser(recorder, raw_html=raw_html, charts=charts.lookup), recorder,
+               BodyStore(store_folder) if store_folder else None)
 
 
-def _render_in_worker(note: NoteMeta) -> NoteBody:
-    md, recorder = _worker
+def _render_in_worker(note: NoteMeta) -> tuple[NoteBody, BodyHtml | None]:
+    md, recorder, store = _worker
     try:
-        return render_body(note, md, recorder)
+        body, html = render_body(note, md, recorder)
     except Exception as exc:  # a bug in a plugin must not take the whole garden down
         message = f"could not render this note ({type(exc).__name__}: {exc}); its source is shown instead"
-        return NoteBody(note.key, (Chunk(f"<pre>{escape(note.body)}</pre>"),), {}, (), (), (), (), 0, "",
+        html = BodyHtml((Chunk(f"<pre>{escape(note.body)}</pre>"),), {})
+        body = NoteBody(note.key, html_digest(html), (), (), (), (), (), 0, "",
                         (Diagnostic(note.key, 1, "error", message, "please report this as a bug in garden"),))
+    if store is None:
+        return body, html
+    store.put(body.html_digest, html)
+    return body, None
 
 
-def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState,
+def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState, expander: Expander,
                 problems: list[Diagnostic]) -> tuple[int, int, int]:
     """Render every planned page, except those whose every input is as it was last time.
 
     Returns (pages, pages rendered anew, pages that failed).
     """
     shared = {"nav": nav_sections(garden), "stylesheets": STYLESHEETS}
-    renderer = PageRenderer(garden.config, shared)
+    renderer = PageRenderer(garden.config, shared, expander.html)
     common = digest(renderer.templates_digest(), shared, garden.config)
     count = rendered = failed = 0
     written: dict[str, str] = {}
@@ -300,7 +320,7 @@ def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter
 def write_extras(garden: Garden, writer: SiteWriter) -> None:
     config = garden.config
     notes = list(garden.notes.values())
-    writer.put("feed.xml", outputs.atom_feed(config, notes, garden.summaries))
+    writer.put("feed.xml", outputs.atom_feed(config, notes, {k: b.summary for k, b in garden.bodies.items()}))
     pages = [("", max((n.updated for n in notes if n.updated), default=None))]
     pages += [(n.url, n.updated) for n in notes if n.url]
     writer.put("sitemap.xml", outputs.sitemap(config, pages))

@@ -15,16 +15,22 @@ from typing import Any, Iterator
 
 from .config import Config
 from .folders import FolderTree, folder_tree
+from .embeds import expanded_digest
 from .graph import LinkGraph
-from .models import NoteMeta
+from .models import NoteBody, NoteMeta
 from .paths import folder_url, tag_url
 
 STAGE_ORDER = ("evergreen", "budding", "seedling")
 WORDS_PER_MINUTE = 220
 
 
-class Html(str):
-    """Rendered HTML that still holds site references (see paths.site_ref)."""
+@dataclass(frozen=True)
+class BodyRef:
+    """A note's expanded body, named rather than held: the renderer reads its HTML from
+    the body store, and a page's digest changes exactly when `digest` does."""
+
+    key: str
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -71,7 +77,7 @@ class FolderView:
 
 @dataclass(frozen=True)
 class NoteView(NoteSummary):
-    body: str  # HTML with site references; bound by the renderer
+    body: BodyRef  # bound by the renderer
     toc: tuple[Any, ...]
     reading_minutes: int
     word_count: int
@@ -98,19 +104,20 @@ class Page:
 
 @dataclass
 class Garden:
-    """Everything the planner needs: published notes, their expanded bodies, the graph."""
+    """Everything the planner needs: published notes, what rendering their bodies found, the graph."""
 
     config: Config
     notes: dict[str, NoteMeta]
-    bodies_html: dict[str, str]
-    words: dict[str, int]
-    headings: dict[str, tuple[Any, ...]]
-    summaries: dict[str, str]  # plain text of each note's first paragraph
+    bodies: dict[str, NoteBody]
     graph: LinkGraph
+    summaries: dict[str, NoteSummary] = field(default_factory=dict)  # made as pages ask for them
 
     @cached_property
     def folders(self) -> FolderTree:
         return folder_tree(list(self.notes.values()))
+
+    def body_ref(self, key: str) -> BodyRef:
+        return BodyRef(key, expanded_digest(key, self.bodies))
 
 
 def plan_pages(garden: Garden) -> Iterator[Page]:
@@ -132,20 +139,25 @@ def plan_pages(garden: Garden) -> Iterator[Page]:
 
 
 def summary(garden: Garden, note: NoteMeta) -> NoteSummary:
-    return NoteSummary(note.title, note.url, note.description, note.stage, note.created, note.updated,
-                       tuple(_tag_ref(garden, t) for t in garden.graph.note_tags.get(note.key, ())))
+    """How a note appears in lists; made once per note, since busy tags list thousands."""
+    made = garden.summaries.get(note.key)
+    if made is None:
+        made = garden.summaries[note.key] = NoteSummary(
+            note.title, note.url, note.description, note.stage, note.created, note.updated,
+            tuple(_tag_ref(garden, t) for t in garden.graph.note_tags.get(note.key, ())))
+    return made
 
 
 def note_page(garden: Garden, note: NoteMeta, listing: FolderView | None) -> Page:
     graph = garden.graph
     backlinks = tuple(BacklinkView(garden.notes[b.source].title, garden.notes[b.source].url, b.context)
                       for b in graph.backlinks.get(note.key, ()))
-    words = garden.words.get(note.key, 0)
+    words = garden.bodies[note.key].words
     folder = note.folder
     view = NoteView(
         **summary(garden, note).__dict__,
-        body=Html(garden.bodies_html[note.key]),
-        toc=tuple(h for h in garden.headings.get(note.key, ()) if 2 <= h.level <= 4),
+        body=garden.body_ref(note.key),
+        toc=tuple(h for h in garden.bodies[note.key].headings if 2 <= h.level <= 4),
         reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
         word_count=words,
         backlinks=backlinks,
@@ -153,7 +165,7 @@ def note_page(garden: Garden, note: NoteMeta, listing: FolderView | None) -> Pag
         listing=listing,
         meta=note.extra,
     )
-    description = note.description or _shorten(garden.summaries.get(note.key, ""))
+    description = note.description or _shorten(garden.bodies[note.key].summary)
     return Page(note.url, "note.html", "note", note.title, description, {"note": view}, source=note.key)
 
 
@@ -170,7 +182,7 @@ def home_page(garden: Garden, intro: NoteMeta | None) -> Page:
     top = sorted(garden.graph.tag_notes.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:30]
     top_tags = tuple(sorted((_tag_ref(garden, t) for t, _ in top), key=lambda t: t.name.lower()))
     values = {"recent": recent, "stages": stages, "top_tags": top_tags,
-              "intro": Html(garden.bodies_html[intro.key]) if intro else None}
+              "intro": garden.body_ref(intro.key) if intro else None}
     return Page("", "home.html", "home", config.title, config.tagline, values, source=intro.key if intro else "")
 
 
@@ -199,7 +211,7 @@ def tag_pages(garden: Garden, intros: dict[str, NoteMeta]) -> Iterator[Page]:
         view = TagView(graph.tag_names[tag], tag_url(tag), tuple(summary(garden, n) for n in notes), children,
                        _tag_ref(garden, parent) if parent else None,
                        tuple(TagRef(graph.tag_names[t], tag_url(t), c) for t, c in pairs),
-                       Html(garden.bodies_html[intro.key]) if intro else None)
+                       garden.body_ref(intro.key) if intro else None)
         count = f"{len(notes)} note{'s' if len(notes) != 1 else ''} tagged #{view.name}"
         yield Page(tag_url(tag), "tag.html", "tag", intro.title if intro else f"#{view.name}",
                    intro.description if intro and intro.description else count, {"tag": view},
@@ -214,7 +226,7 @@ class TagView:
     children: tuple[TagRef, ...]
     parent: TagRef | None
     related: tuple[TagRef, ...]
-    intro: Html | None  # the body of tags/<tag>.md, if the garden has one
+    intro: BodyRef | None  # the body of tags/<tag>.md, if the garden has one
 
 
 def nav_sections(garden: Garden) -> tuple[Link, ...]:

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from .config import Config
 from .errors import Diagnostic
 from .paths import MARK, quote_url, relative_url
-from .plan import Html, Page
+from .plan import BodyRef, Page
 from .resources import default_dir
 
 
@@ -39,7 +39,9 @@ def make_environment(config: Config) -> jinja2.Environment:
 class PageRenderer:
     """Renders pages of one build; the shared values (site, nav) are given once."""
 
-    def __init__(self, config: Config, shared: dict[str, Any]):
+    def __init__(self, config: Config, shared: dict[str, Any], expand: Callable[[str], str]):
+        """`expand(note key)` gives a note's body HTML with its embeds filled in."""
+        self.expand = expand
         self.config = config
         self.env = make_environment(config)
         self.site = Site(config.title, config.tagline, config.author, config.language, config.base_url)
@@ -59,7 +61,7 @@ class PageRenderer:
     def render(self, page: Page, extra: dict[str, Any]) -> tuple[bytes | None, Diagnostic | None]:
         """The page's bytes, or a diagnostic naming the template and line that failed."""
         link = self.linker(page)
-        values = {key: bind_value(value, link) for key, value in page.values.items()}
+        values = {key: bind_value(value, link, self.expand) for key, value in page.values.items()}
         context = {
             **self.shared,
             **extra,
@@ -130,12 +132,13 @@ def bind(html: str, link: Callable[[str], str]) -> str:
     return "".join(parts)
 
 
-def bind_value(value: Any, link: Callable[[str], str]) -> Any:
-    """Bind the bodies inside a page's values (a note's body, the home's intro)."""
-    if isinstance(value, Html):
-        return Markup(bind(value, link))
+def bind_value(value: Any, link: Callable[[str], str], expand: Callable[[str], str]) -> Any:
+    """Fill in the bodies inside a page's values (a note's body, the home's intro), bound to the page."""
+    if isinstance(value, BodyRef):
+        return Markup(bind(expand(value.key), link))
     if is_dataclass(value):
-        bound = {f.name: Markup(bind(v, link)) for f in fields(value) if isinstance(v := getattr(value, f.name), Html)}
+        bound = {f.name: Markup(bind(expand(v.key), link)) for f in fields(value)
+                 if isinstance(v := getattr(value, f.name), BodyRef)}
         return replace(value, **bound) if bound else value
     return value
 

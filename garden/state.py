@@ -10,6 +10,7 @@ ever served: a key that does not match is simply a miss.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -53,15 +54,20 @@ class BuildState:
     metas: dict[str, MetaRecord] = field(default_factory=dict)  # note rel -> record
     bodies: dict[str, tuple[str, NoteBody]] = field(default_factory=dict)  # note rel -> (body key, body)
     pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of everything it shows
+    names: str = ""  # digest of everything link resolution knows (see Resolver.signature)
     notice: str = ""  # said once when the stored cache could not be used
 
-    def body_for(self, rel: str, body_key: str, resolve) -> NoteBody | None:
-        """A cached body, if its source is unchanged and every link it made still resolves the same way."""
+    def body_for(self, rel: str, body_key: str, resolve, names_unchanged: bool) -> NoteBody | None:
+        """A cached body, if its source is unchanged and every link it made still resolves the same way.
+
+        When no note, title, alias or file was added, renamed or removed since the
+        last build (`names_unchanged`), every link resolves as before without asking.
+        """
         cached = self.bodies.get(rel)
         if not cached or cached[0] != body_key:
             return None
         body = cached[1]
-        if all(resolve(target, rel) == result for target, result in body.resolutions):
+        if names_unchanged or all(resolve(target, rel) == result for target, result in body.resolutions):
             return body
         return None
 
@@ -93,8 +99,14 @@ def save_state(state: BuildState, cache_dir: Path) -> None:
 
 
 def digest(*parts: object) -> str:
-    """A short digest of values by their repr: content only, the same in every process.
+    """A short digest of values: content only, the same in every process.
 
-    (Not pickle: its bytes depend on which equal objects happen to be shared.)
+    Pickled without its memo ("fast" mode), so equal values give equal bytes
+    whether or not they happen to share objects; the values hold no sets,
+    whose order could differ between processes.
     """
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=4)
+    pickler.fast = True
+    pickler.dump(parts)
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).hexdigest()

@@ -1,8 +1,13 @@
-"""Write the site atomically: build it beside the old one, then swap.
+"""Write the site so that it is always whole: the old one stays until the new one is complete.
 
-Nothing is written outside the output folder, the old site stays whole until
-the new one is complete, and a file whose bytes did not change keeps its
-inode and mtime (it is hard-linked from the old site, not rewritten).
+Two ways, chosen by how much changed:
+- A build that changes a little (an edit in the preview, a warm build) keeps
+  the changed files in memory and applies them at the end in one short step,
+  each file replaced by rename, with Ctrl+C held off until it is done. No
+  unchanged file is touched, so a build that changes nothing writes nothing.
+- A build that changes a lot (the first one) writes a new site beside the old,
+  hard-linking unchanged files from it, and swaps the two folders.
+Nothing is ever written outside the output folder.
 """
 
 from __future__ import annotations
@@ -10,12 +15,17 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
+import signal
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputFolderError
 
 MARKER = ".garden-build"  # says: this folder is a site garden wrote, safe to replace
+PATCH_LIMIT_FILES = 1500  # more changed files than this, and a fresh folder is cheaper
+PATCH_LIMIT_BYTES = 48 * 1024 * 1024
 
 
 def check_output_folder(output: Path, content: Path, root: Path) -> None:
@@ -35,58 +45,85 @@ def check_output_folder(output: Path, content: Path, root: Path) -> None:
 
 
 class SiteWriter:
-    """Collects the new site in a staging folder; `commit` swaps it in, `abort` leaves no trace."""
+    """Collects the new site; `commit` puts it in place whole, `abort` leaves no trace."""
 
     def __init__(self, output: Path):
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(self.output)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.tmp-{os.getpid()}-",
-                                             dir=self.output.parent))
         self.written = 0  # files whose bytes changed
         self.kept = 0  # files identical to the old site's
         self.paths: set[str] = set()
+        self.staging: Path | None = None
+        self.changes: dict[str, bytes | Path] = {}  # patch mode: what to write at commit
+        self.change_bytes = 0
+        if not (self.output / MARKER).exists():
+            self._start_staging()
+
+    # --- collecting ---------------------------------------------------------------------------
 
     def put(self, rel: str, data: bytes) -> None:
-        target = self._target(rel)
+        rel = self._claim(rel)
+        if _same_bytes(self.output / rel, data):
+            self._keep(rel)
+        else:
+            self._change(rel, data)
+
+    def copy(self, rel: str, source: Path) -> None:
+        rel = self._claim(rel)
         old = self.output / rel
-        if _same_bytes(old, data):
-            try:
-                os.link(old, target)
-                self.kept += 1
-                return
-            except OSError:
-                pass
-        target.write_bytes(data)
-        self.written += 1
+        if old.is_file() and _same_file(old, source):
+            self._keep(rel)
+        else:
+            self._change(rel, source)
 
     def keep(self, rel: str) -> bool:
         """Carry a file over from the old site unchanged; False if there is none to carry."""
-        old = self.output / rel
-        if not old.is_file():
+        if not (self.output / rel).is_file():
             return False
-        target = self._target(rel)
-        try:
-            os.link(old, target)
-        except OSError:
-            shutil.copy2(old, target)
-        self.kept += 1
+        self._keep(self._claim(rel))
         return True
 
-    def copy(self, rel: str, source: Path) -> None:
-        target = self._target(rel)
-        old = self.output / rel
-        try:
-            if old.is_file() and _same_file(old, source):
-                os.link(old, target)
-                self.kept += 1
-                return
-        except OSError:
-            pass
-        shutil.copy2(source, target)
+    def _keep(self, rel: str) -> None:
+        self.kept += 1
+        if self.staging:
+            _link_or_copy(self.output / rel, self._staged(rel))
+
+    def _change(self, rel: str, data: bytes | Path) -> None:
         self.written += 1
+        if self.staging:
+            _write(self._staged(rel), data)
+            return
+        self.changes[rel] = data
+        self.change_bytes += len(data) if isinstance(data, bytes) else 0
+        if len(self.changes) > PATCH_LIMIT_FILES or self.change_bytes > PATCH_LIMIT_BYTES:
+            self._start_staging()
+
+    def _start_staging(self) -> None:
+        """From here on, build a whole new folder; carry over what was collected so far."""
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.tmp-{os.getpid()}-",
+                                             dir=self.output.parent))
+        for rel in self.paths - set(self.changes):
+            _link_or_copy(self.output / rel, self._staged(rel))
+        for rel, data in self.changes.items():
+            _write(self._staged(rel), data)
+        self.changes = {}
+
+    # --- finishing ----------------------------------------------------------------------------
 
     def commit(self) -> None:
+        with _signals_held():
+            if self.staging:
+                self._swap()
+            else:
+                self._patch()
+
+    def abort(self) -> None:
+        if self.staging:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        self.changes = {}
+
+    def _swap(self) -> None:
         (self.staging / MARKER).write_text("This folder is written by garden; it is replaced on every build.\n")
         old = None
         if self.output.exists():
@@ -96,19 +133,82 @@ class SiteWriter:
         if old:
             shutil.rmtree(old, ignore_errors=True)
 
-    def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+    def _patch(self) -> None:
+        for rel, data in self.changes.items():
+            target = self.output / rel
+            temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            _write(temporary, data)
+            os.replace(temporary, target)
+        stale = [p for p in _files(self.output) if p not in self.paths and p != MARKER]
+        for rel in stale:
+            (self.output / rel).unlink(missing_ok=True)
+        for folder in sorted({posixpath.dirname(rel) for rel in stale if "/" in rel}, key=len, reverse=True):
+            _remove_empty_parents(self.output, folder)
+        self.written += len(stale)
+        self.changes = {}
 
-    def _target(self, rel: str) -> Path:
+    # --- paths --------------------------------------------------------------------------------
+
+    def _claim(self, rel: str) -> str:
         clean = posixpath.normpath(rel)
         if clean.startswith(("../", "/")) or clean in ("..", ".") or "\x00" in clean:
             raise ValueError(f"refusing to write outside the site: {rel!r}")
         if clean in self.paths:
             raise ValueError(f"two outputs at one path: {rel!r}")
         self.paths.add(clean)
-        target = self.staging / clean
+        return clean
+
+    def _staged(self, rel: str) -> Path:
+        target = self.staging / rel  # type: ignore[operator]
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
+
+
+@contextmanager
+def _signals_held():
+    """Ctrl+C or SIGTERM during the final step waits until the site is whole again."""
+    held = (signal.SIGINT, signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _write(target: Path, data: bytes | Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, Path):
+        shutil.copy2(data, target)
+    else:
+        target.write_bytes(data)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _files(root: Path) -> list[str]:
+    found = []
+    for folder, _, names in os.walk(root):
+        base = os.path.relpath(folder, root)
+        found += [name if base == "." else f"{base}/{name}".replace(os.sep, "/") for name in names]
+    return found
+
+
+def _remove_empty_parents(root: Path, folder: str) -> None:
+    while folder:
+        try:
+            (root / folder).rmdir()
+        except OSError:  # not empty
+            return
+        folder = posixpath.dirname(folder)
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

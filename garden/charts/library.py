@@ -22,7 +22,7 @@ from .rawsvg import sanitize_svg
 from .runner import script_argv
 from .spec import ChartSpecError, parse_chart
 from .store import DATA_SUFFIX, SCRIPT_SUFFIX, Args, StoredChart, StoreError, canonical_args, data_file_for, loads
-from .svg import render_svg
+from .svg import render_responsive
 from .table import render_table
 
 SIMS_FOLDER = "sims"
@@ -36,7 +36,7 @@ class ChartOutcome:
     """One embedded chart, ready to place: figure parts, or the problem to report and show."""
 
     script: str = ""  # content-relative path of the script (as written when it was not found)
-    svg: str = ""
+    svg: str = ""  # the drawing: a wide and a narrow <svg>, or the one a script drew itself
     table: str = ""  # HTML of the data table; "" for an SVG the script drew itself
     caption: str = ""  # the chart's own caption; a note's `caption:` takes precedence
     stale: bool = False  # the script changed after this result was computed
@@ -137,7 +137,7 @@ def _figure_parts(stored: StoredChart, path: str) -> ChartOutcome:
     if stored.svg:
         return ChartOutcome(path, sanitize_svg(stored.svg))
     chart = parse_chart(stored.chart)
-    return ChartOutcome(path, render_svg(chart), render_table(chart), chart.caption)
+    return ChartOutcome(path, render_responsive(chart), render_table(chart), chart.caption)
 
 
 def _last_line(text: str) -> str:

@@ -23,7 +23,8 @@ MAX_SERIES = 12
 MAX_POINTS = 100_000  # per series; more is a data file, not a chart
 MAX_SAMPLES = 1_000_000
 MAX_BINS = 200
-MAX_TEXT = 300
+MAX_TEXT = 300  # a title or label
+MAX_DESCRIPTION = 2000  # read out by screen readers in place of the picture
 MAX_PROBLEMS = 8  # enough to fix a script by; a stream of them helps nobody
 
 _TOP_KEYS = ("kind", "title", "caption", "description", "x", "y", "series", "references", "annotations")
@@ -442,9 +443,10 @@ def _text(raw: dict, key: str, path: str, problems: _Problems) -> str:
     if not isinstance(value, str):
         problems.add(where, f"expected text, found {_what(value)}")
         return ""
-    if len(value) > MAX_TEXT:
-        problems.add(where, f"at most {MAX_TEXT} characters, found {len(value)}")
-        return value[:MAX_TEXT]
+    limit = MAX_DESCRIPTION if key in ("description", "caption") else MAX_TEXT
+    if len(value) > limit:
+        problems.add(where, f"at most {limit} characters, found {len(value)}")
+        return value[:limit]
     return value
 
 
@@ -468,7 +470,7 @@ def _num(value: float) -> str:
 def _what(value: Any) -> str:
     """A short description of a wrong value, for messages."""
     if value is None:
-        return "nothing" if value is None else "null"
+        return "nothing"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float) and not math.isfinite(value):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-_MANTISSAS = (1, 2, 5, 10)
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 # (from, divisor, suffix): thousands only from 10,000, so 2048 stays 2048
 _SI = ((1e12, 1e12, "T"), (1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e4, 1e3, "k"))
@@ -18,12 +17,17 @@ MINUS = "\u2212"  # a real minus sign: as wide as a digit, unlike the hyphen
 
 
 def _step_parts(rough: float) -> tuple[int, int]:
-    """The 1, 2 or 5 × 10^exp step at or just above `rough`, as (mantissa, exp)."""
+    """The 1, 2 or 5 × 10^exp step nearest to `rough` (on a log scale), as (mantissa, exp)."""
     exp = math.floor(math.log10(rough))
-    for m in _MANTISSAS:
-        if m * 10.0 ** exp >= rough * (1 - 1e-9):
-            return (1, exp + 1) if m == 10 else (m, exp)
-    return 1, exp + 1
+    error = rough / 10.0 ** exp
+    # The thresholds are the geometric midpoints: √2 between 1 and 2, √10 between 2 and 5, √50 between 5 and 10.
+    if error >= math.sqrt(50):
+        return 1, exp + 1
+    if error >= math.sqrt(10):
+        return 5, exp
+    if error >= math.sqrt(2):
+        return 2, exp
+    return 1, exp
 
 
 def nice_step(rough: float) -> float:

@@ -123,8 +123,9 @@ def _read_block(text: str, body_line: int, info: str, env: EnvType
             ok = False
     script = data.get("script")
     if script is None:
-        report(env, start, "error", "chart block has no `script:`",
-               "name the script that prints the chart, e.g. `script: lln.py`")
+        if ok:  # else a misspelt key was just reported: one error for one typo
+            report(env, start, "error", "chart block has no `script:`",
+                   "name the script that prints the chart, e.g. `script: lln.py`")
         return None
     if not isinstance(script, str) or not script.strip().endswith(".py"):
         report(env, lines.get("script", start), "error",
