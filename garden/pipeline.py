@@ -271,7 +271,7 @@ def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState, ex
     """
     shared = {"nav": nav_sections(garden), "stylesheets": STYLESHEETS}
     renderer = PageRenderer(garden.config, shared, expander.html)
-    common = digest(renderer.templates_digest(), shared, garden.config)
+    common = digest(shared, garden.config)
     count = rendered = failed = 0
     written: dict[str, str] = {}
     digests: dict[str, str] = {}
@@ -283,7 +283,7 @@ def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState, ex
             continue
         written[page.output_path] = page.source
         crumbs = breadcrumbs(garden, page)
-        page_digest = digest(common, page, crumbs)
+        page_digest = digest(common, renderer.template_digest(page.template), page, crumbs)
         count += 1
         if writer and state.pages.get(page.output_path) == page_digest and writer.keep(page.output_path):
             digests[page.output_path] = page_digest

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup
 
 from .config import Config
@@ -42,21 +44,25 @@ class PageRenderer:
     def __init__(self, config: Config, shared: dict[str, Any], expand: Callable[[str], str]):
         """`expand(note key)` gives a note's body HTML with its embeds filled in."""
         self.expand = expand
+        self._digests: dict[str, str] = {}
         self.config = config
         self.env = make_environment(config)
         self.site = Site(config.title, config.tagline, config.author, config.language, config.base_url)
         self.shared = shared
 
-    def templates_digest(self) -> str:
-        """Of every template that could be used, so editing one re-renders the pages."""
-        import hashlib
-
-        digest = hashlib.blake2b(digest_size=16)
-        for root in self.env.loader.searchpath:  # type: ignore[attr-defined]
-            for path in sorted(Path(root).rglob("*")):
-                if path.is_file():
-                    digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-        return digest.hexdigest()
+    def template_digest(self, name: str) -> str:
+        """Of a template and every template it extends, imports or includes, so that editing
+        one re-renders exactly the pages that use it."""
+        if name not in self._digests:
+            self._digests[name] = ""  # a template that (wrongly) includes itself ends here
+            try:
+                source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
+                used = sorted(n for n in meta.find_referenced_templates(self.env.parse(source)) if n)
+            except jinja2.TemplateError:  # missing or broken: rendering reports it; digest what there is
+                source, used = "", []
+            parts = [source, *(self.template_digest(n) for n in used)]
+            self._digests[name] = hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+        return self._digests[name]
 
     def render(self, page: Page, extra: dict[str, Any]) -> tuple[bytes | None, Diagnostic | None]:
         """The page's bytes, or a diagnostic naming the template and line that failed."""

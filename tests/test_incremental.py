@@ -1,0 +1,145 @@
+"""Incremental builds are correct by construction: after any edits, the site equals a clean build's."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from garden.config import load_config
+from garden.pipeline import build_site
+from garden.state import BuildState
+
+from .conftest import write_garden
+
+NOTES = {
+    "a.md": "---\ntitle: A\ntags: [x]\n---\nA links to [[B]] and embeds:\n\n![[C#Part]]\n",
+    "b.md": "---\ntitle: B\ntags: [x/y]\n---\nB links to [[A]] and [[Missing]].\n",
+    "c.md": "---\ntitle: C\n---\nIntro.\n\n## Part\n\nC's part, with a [[D]] link.\n",
+    "d/d.md": "---\ntitle: D\n---\nD is alone in its folder.\n",
+}
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def clean_build(root: Path) -> dict[str, bytes]:
+    """A build from nothing: no cache, a fresh output folder."""
+    config = load_config(root / "garden.yaml", output=str(root / "clean"))
+    shutil.rmtree(root / "clean", ignore_errors=True)
+    shutil.rmtree(config.cache_dir, ignore_errors=True)
+    build_site(config, jobs=1)
+    return site_files(root / "clean")
+
+
+def test_second_build_writes_nothing(tmp_path):
+    config = write_garden(tmp_path, NOTES)
+    first = build_site(config, jobs=1)
+    assert first.written > 0
+    before = {p: p.stat().st_mtime_ns for p in config.output_dir.rglob("*") if p.is_file()}
+    second = build_site(config, jobs=1)
+    assert (second.written, second.rendered_notes, second.rendered_pages) == (0, 0, 0)
+    assert {p: p.stat().st_mtime_ns for p in config.output_dir.rglob("*") if p.is_file()} == before
+
+
+def test_editing_one_note_updates_backlinks_elsewhere(tmp_path):
+    config = write_garden(tmp_path, NOTES)
+    build_site(config, jobs=1)
+    assert 'href="../b/"' in (config.output_dir / "a" / "index.html").read_text().split("backlinks")[-1]
+    (tmp_path / "content" / "b.md").write_text("---\ntitle: B\n---\nB no longer links anywhere.\n")
+    result = build_site(config, jobs=1)
+    assert result.rendered_notes == 1
+    backlinks = (config.output_dir / "a" / "index.html").read_text().split('class="backlinks"')
+    assert len(backlinks) == 1 or 'href="../b/"' not in backlinks[-1]
+
+
+def test_rename_turns_links_missing_and_back(tmp_path):
+    config = write_garden(tmp_path, {"a.md": "A links to [[b]].\n", "b.md": "B has no title of its own.\n"})
+    build_site(config, jobs=1)
+    (tmp_path / "content" / "b.md").rename(tmp_path / "content" / "renamed.md")
+    build_site(config, jobs=1)
+    a = (config.output_dir / "a" / "index.html").read_text()
+    assert '<span class="missing"' in a and not (config.output_dir / "b").exists()
+    (tmp_path / "content" / "renamed.md").rename(tmp_path / "content" / "b.md")
+    build_site(config, jobs=1)
+    a = (config.output_dir / "a" / "index.html").read_text()
+    assert 'href="../b/"' in a and (config.output_dir / "b" / "index.html").exists()
+
+
+def test_new_note_resolves_a_missing_link(tmp_path):
+    config = write_garden(tmp_path, NOTES)
+    build_site(config, jobs=1)
+    (tmp_path / "content" / "missing.md").write_text("Now it exists.\n")
+    result = build_site(config, jobs=1)
+    assert 'href="../missing/"' in (config.output_dir / "b" / "index.html").read_text()
+    assert not [d for d in result.diagnostics if "Missing" in d.message]
+
+
+def test_deleting_a_note_removes_its_page_and_empty_folder(tmp_path):
+    config = write_garden(tmp_path, NOTES)
+    build_site(config, jobs=1)
+    (tmp_path / "content" / "d" / "d.md").unlink()
+    build_site(config, jobs=1)
+    assert not (config.output_dir / "d").exists()
+    assert "d/" not in (config.output_dir / "graph.json").read_text()
+
+
+def test_editing_an_embedded_section_updates_the_embedding_page(tmp_path):
+    config = write_garden(tmp_path, NOTES)
+    build_site(config, jobs=1)
+    (tmp_path / "content" / "c.md").write_text("---\ntitle: C\n---\nIntro.\n\n## Part\n\nA new part.\n")
+    build_site(config, jobs=1)
+    assert "A new part." in (config.output_dir / "a" / "index.html").read_text()
+
+
+def test_template_change_rerenders_pages(tmp_path):
+    config = write_garden(tmp_path, NOTES)
+    build_site(config, jobs=1)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "404.html").write_text("gone")
+    result = build_site(config, jobs=1)
+    assert (config.output_dir / "404.html").read_text() == "gone" and result.rendered_pages == 1
+
+
+def test_corrupt_cache_is_noticed_and_rebuilt(tmp_path):
+    config = write_garden(tmp_path, NOTES)
+    build_site(config, jobs=1)
+    cache = config.cache_dir / "build-cache.pickle"
+    cache.write_bytes(cache.read_bytes()[:100])
+    result = build_site(config, jobs=1)
+    assert result.notices == [f"the build cache in {config.cache_dir} was unreadable; rebuilding everything"]
+    assert result.rendered_notes == len(NOTES)
+    assert build_site(config, jobs=1).notices == []
+
+
+EDITS = st.lists(st.tuples(
+    st.sampled_from(["edit", "delete", "create", "rename", "retitle"]),
+    st.sampled_from(["a.md", "b.md", "c.md", "d/d.md", "e.md", "d/f.md"]),
+    st.sampled_from(["[[A]]", "[[B]]", "![[C#Part]]", "[[E]]", "#x/z", "[[D]] and [[F]]", "plain"]),
+), min_size=1, max_size=6)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_incremental_equals_clean_build(tmp_path_factory, edits):
+    root = tmp_path_factory.mktemp("inc")
+    config = write_garden(root, NOTES)
+    state = BuildState()
+    build_site(config, jobs=1, state=state)  # the preview server's way: state in memory
+    content = root / "content"
+    for action, name, text in edits:
+        path = content / name
+        if action == "delete":
+            path.unlink(missing_ok=True)
+        elif action == "rename" and path.exists():
+            path.rename(path.with_name("renamed-" + path.name))
+        elif action == "retitle" and path.exists():
+            path.write_text(f"---\ntitle: {name.upper()}\n---\n{text}\n")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"{text}\n\n## Part\n\nbody of {name}\n")
+        build_site(config, jobs=1, state=state)
+    assert site_files(config.output_dir) == clean_build(root) | {}, edits
