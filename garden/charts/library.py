@@ -81,10 +81,11 @@ class ChartLibrary:
         library.fingerprint = seen.hexdigest()
         return library
 
-    def cache_key(self, body: str) -> str:
+    def cache_key(self, uses_charts: bool) -> str:
         """What a note's rendered body owes to the charts: nothing without a chart block, else
         every script and result (a cached body is redone when any of them changes)."""
-        return self.fingerprint if _CHART_FENCE.search(body) else ""
+        return self.fingerprint if uses_charts else ""
+
 
     def resolve_script(self, script: str, source_key: str) -> tuple[str | None, list[str]]:
         """The script a note names: beside the note first, then in `sims/`. Also the paths tried."""
@@ -143,3 +144,8 @@ def _figure_parts(stored: StoredChart, path: str) -> ChartOutcome:
 def _last_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[-1] if lines else ""
+
+
+def uses_charts(body: str) -> bool:
+    """Whether a note's Markdown has a chart block (worked out once per version of the note)."""
+    return _CHART_FENCE.search(body) is not None

@@ -19,9 +19,9 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from html import escape
-from typing import Callable
+from typing import Callable, Iterator
 
-from .spec import Axis, Chart, Series
+from .spec import Annotation, Axis, Chart, Reference, Series
 from .ticks import (Scale, format_log_ticks, format_number, format_ticks, linear_ticks, log_bounds,
                     log_minor_ticks, log_ticks, ticks_within)
 
@@ -55,8 +55,6 @@ _FALLBACK = {"chart-1": "#2f7d5b", "chart-2": "#3563c9", "chart-3": "#c2631b", "
              "chart-text": "#5f5b52", "bg": "#fbfaf6"}
 # Lines: solid, dashed, dotted, dash-dot, long dash, dot-dash. Butt caps keep the dots dots.
 DASHES = ("", "7 4", "2 3", "10 3 2 3", "14 4", "2 3 6 3")
-_KIND_NAMES = {"line": "line", "scatter": "scatter", "bar": "bar", "histogram": "histogram", "area": "area",
-               "band": "band"}
 
 
 def var(name: str) -> str:
@@ -272,7 +270,7 @@ class _Drawing:
 
     def render(self) -> str:
         chart, size = self.chart, self.size
-        kinds = dict.fromkeys(_KIND_NAMES[s.kind] for s in chart.series)
+        kinds = dict.fromkeys(s.kind for s in chart.series)
         kind = " and ".join(kinds).capitalize()
         title = chart.title or f"{kind} chart"
         self.out.append(
@@ -476,7 +474,7 @@ class _Drawing:
 
     # reference lines and labelled points
 
-    def _visible_references(self):
+    def _visible_references(self) -> Iterator[tuple[Reference, float]]:
         for r in self.chart.references:
             scale = self.y.scale if r.axis == "y" else (self.x.scale if self.x is not None else None)
             if scale is not None and scale.contains(r.value):
@@ -508,7 +506,7 @@ class _Drawing:
                               (at - 5, bottom, "end"), (at + 5, mid, "start"), (at - 5, mid, "end")]
             self._label(r.label, candidates)
 
-    def _visible_annotations(self):
+    def _visible_annotations(self) -> Iterator[tuple[Annotation, float, float]]:
         if self.x is None:
             return
         for a in self.chart.annotations:

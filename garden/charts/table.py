@@ -1,4 +1,4 @@
-"""The data under a chart, as an HTML table (or one per series when they do not line up).
+"""The data under a chart, as an HTML table (one per series when their x values differ).
 
 Long series are shown by evenly spaced rows: every k-th row and always the
 last, at most `TABLE_ROWS`, with a note saying so. The chart itself draws
@@ -30,10 +30,14 @@ def _tables(chart: Chart) -> list[tuple[str, Row, list[Row]]]:
         header = (chart.x.label or "Category", *(_name(s, y_name, len(series)) for s in series))
         rows = [(c, *(_cell(v.get(c)) for v in values)) for c in chart.categories]
         return [("", header, rows)]
-    xy = [s for s in series if s.kind in ("line", "scatter", "area")]
-    if len(xy) == len(series) and len({tuple(p[0] for p in s.points) for s in xy}) == 1:
-        header = (x_name, *(_name(s, y_name, len(series)) for s in series))
-        rows = [(_cell(p[0]), *(_cell(s.points[i][1]) for s in series)) for i, p in enumerate(series[0].points)]
+    if all(s.points for s in series) and len({tuple(p[0] for p in s.points) for s in series}) == 1:
+        # One x column shared by every series: one table, a column per series (two for a band).
+        header: Row = (x_name,)
+        for s in series:
+            name = _name(s, y_name, len(series))
+            header += (f"{name} low", f"{name} high") if s.kind == "band" else (name,)
+        rows = [(_cell(p[0]), *(_cell(v) for s in series for v in s.points[i][1:]))
+                for i, p in enumerate(series[0].points)]
         return [("", header, rows)]
     return [(s.label if len(series) > 1 else "", *_series_table(s, x_name, y_name)) for s in series]
 

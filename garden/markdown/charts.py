@@ -54,10 +54,11 @@ def charts_plugin(md: MarkdownIt, *, lookup: ChartLookup = no_charts) -> None:
                 tokens.append(token)
                 continue
             info = token.info.strip()
-            if info.split(maxsplit=1)[:1] == ["chart"]:
+            word = info.split(maxsplit=1)[0].lower() if info else ""
+            if word == "chart":
                 tokens.extend(_figure_tokens(token, info, state.env, lookup))
                 continue
-            _check_misspelt_fence(token, info, state.env)
+            _check_misspelt_fence(token, word, state.env)
             tokens.append(token)
         state.tokens = tokens
 
@@ -96,7 +97,7 @@ def _read_block(text: str, body_line: int, info: str, env: EnvType
                 ) -> tuple[str, dict[str, Scalar], str, dict[str, int]] | None:
     """The block's script, args and caption, and the line of each key; None after reporting a problem."""
     start = body_line - 1
-    if info != "chart":
+    if info.lower() != "chart":
         report(env, start, "error", f"chart block: nothing may follow ```chart on its line, found {info[5:].strip()!r}",
                f"put the script on a `script:` line inside the block:\n{_EXAMPLE}")
         return None
@@ -107,7 +108,8 @@ def _read_block(text: str, body_line: int, info: str, env: EnvType
         mark = getattr(exc, "problem_mark", None)
         line = body_line + (mark.line if mark else 0)
         report(env, line, "error", f"chart block is not valid YAML: {getattr(exc, 'problem', None) or exc}",
-               f"write one `key: value` per line, e.g.\n{_EXAMPLE}")
+               "write one `key: value` per line, and quote a caption that holds ': ' or ' #' "
+               f"(in single quotes, backslashes stay as written), e.g.\n{_EXAMPLE}")
         return None
     if not isinstance(data, dict):
         report(env, start, "error", "chart block: expected `key: value` lines (script, args, caption)",
@@ -164,10 +166,9 @@ def _read_args(raw: Any, line: int, env: EnvType) -> dict[str, Scalar] | None:
     return args
 
 
-def _check_misspelt_fence(fence: Token, info: str, env: EnvType) -> None:
+def _check_misspelt_fence(fence: Token, word: str, env: EnvType) -> None:
     """```chrat with a `script:` line was meant as a chart; say so rather than show YAML as code."""
-    word = info.split(maxsplit=1)[0].lower() if info else ""
-    if word and word != "chart" and difflib.get_close_matches(word, ["chart"], n=1, cutoff=0.7) \
+    if word and difflib.get_close_matches(word, ["chart"], n=1, cutoff=0.7) \
             and _SCRIPT_LINE.search(fence.content):
         report(env, fence.map[0] if fence.map else 0, "warning", f"```{word} block looks like a chart block",
                "a chart block opens with ```chart")
