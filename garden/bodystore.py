@@ -50,7 +50,9 @@ class BodyStore:
         return html
 
     def has(self, digest: str) -> bool:
-        return digest in self.memory if self.folder is None else self._path(digest).exists()
+        if self.folder is None:
+            return digest in self.memory
+        return os.path.exists(os.path.join(self.folder, digest[:2], digest))  # (os.path: runs for every note)
 
     def prune(self, keep: set[str]) -> None:
         """Remove bodies no note refers to any more."""

@@ -11,50 +11,62 @@ from .errors import Diagnostic
 from .models import SourceFile
 
 
-def discover(content_dir: Path, ignore: tuple[str, ...]) -> tuple[list[SourceFile], list[Diagnostic]]:
+def discover(content_dir: Path, ignore: tuple[str, ...],
+             known: dict[str, SourceFile] | None = None) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Every file under `content_dir` not matched by an ignore glob, sorted by path.
 
+    A file in `known` (the last build's) whose size and modification time are
+    unchanged keeps its digest without being read again, as make and git do.
     Symlinks are followed only while they stay inside the garden; one that
     points out of it is skipped with a warning, so a link can never publish
     a file from elsewhere on the machine.
     """
     root = content_dir.resolve()
+    known = known or {}
     files: list[SourceFile] = []
     problems: list[Diagnostic] = []
     patterns = tuple(p.lower() for p in ignore)
     seen_dirs: set[Path] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-        here = Path(dirpath)
-        if here.resolve() in seen_dirs:  # a symlink back up the tree
-            dirnames[:] = []
+    pending = [(root, "")]
+    while pending:
+        folder, rel_dir = pending.pop()
+        real = folder.resolve()
+        if real in seen_dirs:  # a symlink back up the tree
             continue
-        seen_dirs.add(here.resolve())
-        rel_dir = here.relative_to(root).as_posix() if here != root else ""
-        kept = []
-        for name in sorted(dirnames):
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            if _ignored(rel, name, patterns):
+        seen_dirs.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Diagnostic(rel_dir or ".", 0, "error", f"cannot read folder: {exc.strerror}"))
+            continue
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            if _ignored(rel, entry.name, patterns):
                 continue
-            if not _inside(here / name, root):
-                problems.append(Diagnostic(rel, 0, "warning", "symlink points outside the garden; skipped"))
-                continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            rel = f"{rel_dir}/{name}" if rel_dir else name
-            if _ignored(rel, name, patterns):
-                continue
-            path = here / name
-            if not _inside(path, root):
+            path = Path(entry.path)
+            if entry.is_symlink() and not _inside(path, root):
                 problems.append(Diagnostic(rel, 0, "warning", "symlink points outside the garden; skipped"))
                 continue
             try:
-                data = path.read_bytes()
-                mtime = path.stat().st_mtime
+                if entry.is_dir():
+                    pending.append((path, rel))
+                    continue
+                stat = entry.stat()
             except OSError as exc:
                 problems.append(Diagnostic(rel, 0, "error", f"cannot read file: {exc.strerror}"))
                 continue
-            files.append(SourceFile(rel, path, hashlib.blake2b(data, digest_size=16).hexdigest(), mtime))
+            stamp = (stat.st_size, stat.st_mtime_ns)
+            previous = known.get(rel)
+            if previous is not None and previous.stamp == stamp and previous.path == path:
+                files.append(previous)
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                problems.append(Diagnostic(rel, 0, "error", f"cannot read file: {exc.strerror}"))
+                continue
+            files.append(SourceFile(rel, path, hashlib.blake2b(data, digest_size=16).hexdigest(), stat.st_mtime,
+                                    stamp))
     files.sort(key=lambda f: f.rel)
     return files, problems
 

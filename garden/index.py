@@ -137,27 +137,43 @@ def name_key(name: str) -> str:
     return re.sub(r"[\s_\-]+", " ", name).strip()
 
 
+@dataclass(frozen=True)
+class NamedNote:
+    """All resolution needs of a note: not its body, so the resolver stays small to ship to workers."""
+
+    key: str
+    url: str
+    title: str
+    published: bool
+
+
+def names_signature(notes: list[NoteMeta], assets: dict[str, str], folders: set[str]) -> str:
+    """Changes whenever any link could resolve differently; equal means the old resolver still holds."""
+    return digest([(n.key, n.title, n.aliases, n.url, n.published, n.tags if n.published else ()) for n in notes],
+                  sorted(assets.items()), sorted(folders))
+
+
 @dataclass
 class Resolver:
     """Obsidian's rules for finding the note (or file) a link names. Plain data: picklable."""
 
-    notes: dict[str, NoteMeta]  # key -> meta (published or not)
+    notes: dict[str, NamedNote]  # key -> names (published or not)
     assets: dict[str, str]  # asset rel path -> site URL
     tags: frozenset[str]  # lowercased tag names, for [[tags/x]]
     folders: frozenset[str]  # lowercased folder paths, for [[folder/]]
     by_path: dict[str, list[str]] = field(default_factory=dict)  # name_key of any path suffix -> keys
     by_name: dict[str, list[str]] = field(default_factory=dict)  # name_key of a title or alias -> keys
     asset_paths: dict[str, list[str]] = field(default_factory=dict)  # lowercased path suffix -> asset rels
-    by_url: dict[str, NoteMeta] = field(default_factory=dict)  # published notes by page URL
+    by_url: dict[str, NamedNote] = field(default_factory=dict)  # published notes by page URL
 
     @classmethod
     def build(cls, notes: list[NoteMeta], assets: dict[str, str], folders: set[str]) -> Resolver:
-        resolver = cls({n.key: n for n in notes}, assets,
+        resolver = cls({n.key: NamedNote(n.key, n.url, n.title, n.published) for n in notes}, assets,
                        frozenset(t.lower() for n in notes if n.published for t in _with_parents(n.tags)),
                        frozenset(f.lower() for f in folders))
         for note in notes:
             if note.published:
-                resolver.by_url.setdefault(note.url, note)
+                resolver.by_url.setdefault(note.url, resolver.notes[note.key])
             for suffix in _suffixes(note.key):
                 resolver.by_path.setdefault(name_key(suffix), []).append(note.key)
             for name in (note.title, *note.aliases):
@@ -166,11 +182,6 @@ class Resolver:
             for suffix in _suffixes(rel):
                 resolver.asset_paths.setdefault(suffix.lower(), []).append(rel)
         return resolver
-
-    def signature(self) -> str:
-        """Changes whenever any link could resolve differently."""
-        notes = [(n.key, n.title, n.aliases, n.url, n.published) for n in self.notes.values()]
-        return digest(notes, sorted(self.assets.items()), sorted(self.tags), sorted(self.folders))
 
     def add_tags(self, tags: set[str]) -> None:
         """Inline #tags are found while rendering; links to their pages still resolve."""

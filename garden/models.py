@@ -18,6 +18,7 @@ class SourceFile:
     path: Path  # absolute path on disk
     digest: str  # of the bytes; the key for every cache
     mtime: float
+    stamp: tuple[int, int] = (0, 0)  # (size, mtime in ns): unchanged means unread next time
 
     @property
     def is_note(self) -> bool:

@@ -2,37 +2,42 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from html import escape
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from . import outputs
 from .body import RecordingResolver, html_digest, render_body
 from .bodystore import BodyStore
-from .charts.library import ChartLibrary
+from .charts.library import ChartLibrary, uses_charts
 from .charts.store import is_chart_file
 from .config import Config
 from .discover import discover
+from .dirty import dirty_pages
 from .embeds import Expander, embed_problems
 from .errors import Diagnostic, GardenError
 from .gitdates import git_dates
 from .graph import build_graph
-from .index import Resolver, read_note
+from .hints import link_names, suggest_links
+from .index import Resolver, names_signature, read_note
 from .markdown.parser import make_parser
 from .models import BodyHtml, Chunk, NoteBody, NoteMeta, SourceFile
 from .paths import asset_url
-from .plan import Garden, breadcrumbs, nav_sections, plan_pages
+from .plan import Garden, breadcrumbs, graph_links, nav_sections, plan_pages
 from .render import PageRenderer
 from .resources import default_dir
+from .search import index_files as search_index_files
 from .state import BuildState, MetaRecord, digest, load_state, save_state
 from .write import SiteWriter, check_output_folder
 
 PARALLEL_THRESHOLD = 200  # below this many notes, worker start-up costs more than it saves
 STYLESHEETS = ("static/style.css",)
+PAGE_TEMPLATES = ("note.html", "home.html", "folder.html", "tag.html", "tags.html", "404.html")
 
 
 class SiteKept(GardenError):
@@ -56,6 +61,7 @@ class BuildResult:
     notices: list[str] = field(default_factory=list)  # said once, e.g. that the cache was rebuilt
     rendered_notes: int = 0  # bodies rendered anew (the rest came from the cache)
     rendered_pages: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, in order
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -75,18 +81,29 @@ class Indexed:
     resolver: Resolver
     body_keys: dict[str, str]  # note -> digest of what its body depends on besides link resolution
     charts: ChartLibrary  # chart scripts and their stored results (neither is published)
+    names_unchanged: bool  # no note, title, alias or file added, renamed or removed since the last build
+    relisted: set[str]  # notes new, or changed in how lists show them (title, tags, dates...)
 
 
 def build_site(config: Config, *, write: bool = True, jobs: int | None = None, state: BuildState | None = None,
                keep_site_on_failure: bool = False,
-               progress: Callable[[str], None] = lambda phase: None) -> BuildResult:
+               progress: Callable[[str, int, int], None] = lambda phase, done, total: None) -> BuildResult:
     """Build the garden. With `state` (the preview server's), remember results in memory;
     without, use the on-disk cache beside the output folder.
 
     With `keep_site_on_failure`, a page that fails to render (a template error)
     leaves the previous site in place and raises SiteKept with the problems.
+
+    `progress(phase, done, total)` is called as each phase starts (done and total 0)
+    and, while bodies render, with the count of notes rendered so far.
     """
     started = time.perf_counter()
+    marks: list[tuple[str, float]] = []
+
+    def phase(name: str) -> None:  # a phase lasts until the next one starts
+        marks.append((name, time.perf_counter()))
+        progress(name, 0, 0)
+
     result = BuildResult(output=config.output_dir if write else None)
     result.diagnostics.extend(config.warnings)
     if write:
@@ -98,52 +115,66 @@ def build_site(config: Config, *, write: bool = True, jobs: int | None = None, s
         result.notices.append(state.notice)
         state.notice = ""
 
-    progress("discover")
-    files, problems = discover(config.content_dir, config.ignore)
+    phase("discover")
+    files, problems = discover(config.content_dir, config.ignore, state.files)
+    state.files = {f.rel: f for f in files}
     result.diagnostics.extend(problems)
     result.sources = {f.rel for f in files}
 
-    progress("index")
+    phase("index")
     indexed = index_garden(config, files, state, result.diagnostics)
 
-    progress("render notes")
+    phase("render notes")
     store = BodyStore(config.cache_dir / "bodies" if write else None)
-    bodies = render_bodies(indexed, config, jobs, state, store)
+    bodies = render_bodies(indexed, config, jobs, state, store, progress)
     for body in bodies.values():
         result.diagnostics.extend(body.diagnostics)
-    result.rendered_notes = sum(1 for key, body in bodies.items() if state.bodies.get(key, (None, None))[1] is not body)
+    rendered = {key for key, body in bodies.items() if state.bodies.get(key, (None, None))[1] is not body}
+    result.rendered_notes = len(rendered)
+    added_or_removed = set(bodies) ^ set(state.folders_of)
+    relisted = indexed.relisted | added_or_removed
 
-    progress("link graph")
+    phase("link graph")
     graph = build_graph(indexed.notes, bodies)
     result.diagnostics.extend(graph.diagnostics)
     result.diagnostics.extend(embed_problems(bodies))
     garden = Garden(config, indexed.notes, bodies, graph)
 
-    progress("pages")
-    writer = SiteWriter(config.output_dir) if write else None
+    phase("pages")
+    writer = SiteWriter(config.output_dir, state.outputs or None) if write else None
     try:
         expander = Expander(bodies, store)
         result.pages, result.rendered_pages, failed = write_pages(garden, writer, state, expander,
-                                                                  result.diagnostics)
+                                                                  rendered | relisted, relisted, result.diagnostics)
         if failed and keep_site_on_failure:
             raise SiteKept(f"{failed} page(s) failed to render; the previous site is still served",
                            sorted(result.diagnostics, key=lambda d: (d.level != "error", d.path, d.line)))
         if writer:
+            phase("write")
             result.assets = copy_files(config, indexed.assets, writer)
             write_extras(garden, writer)
+            if config.search:  # the index is remade after the site is written; until then, keep the old
+                for rel in search_index_files(config.output_dir):
+                    writer.keep(rel)
             writer.commit()
             result.written = writer.written
+            state.outputs = set(writer.paths)
     except BaseException:
         if writer:
             writer.abort()
         raise
     state.bodies = {key: (indexed.body_keys[key], body) for key, body in bodies.items()}
+    state.graph, state.folders_of = graph, {key: note.folder for key, note in indexed.notes.items()}
     if write and persistent:
         save_state(state, config.cache_dir)
         store.prune({body.html_digest for body in bodies.values()})
     result.notes = len(indexed.notes)
+    result.diagnostics = suggest_links(result.diagnostics, lambda: link_names(indexed.notes.values()),
+                                       key=state.names)
     result.diagnostics.sort(key=lambda d: (d.path, d.line, d.message))
-    result.seconds = time.perf_counter() - started
+    ended = time.perf_counter()
+    result.timings = {name: end - start for (name, start), end in zip(marks, [t for _, t in marks[1:]] + [ended])}
+    result.seconds = ended - started
     return result
 
 
@@ -153,6 +184,7 @@ def index_garden(config: Config, files: list[SourceFile], state: BuildState,
     metas: list[NoteMeta] = []
     assets: dict[str, SourceFile] = {}
     records: dict[str, MetaRecord] = {}
+    relisted: set[str] = set()
     for source in files:
         if is_chart_file(source.rel):
             continue
@@ -168,7 +200,11 @@ def index_garden(config: Config, files: list[SourceFile], state: BuildState,
                 problems.append(Diagnostic(source.rel, 0, "error", f"cannot read note: {exc.strerror}"))
                 continue
             found: list[Diagnostic] = []
-            record = MetaRecord(key, read_note(source, raw, dates, found), tuple(found))
+            meta = read_note(source, raw, dates, found)
+            previous = record
+            record = MetaRecord(key, meta, tuple(found), uses_charts(meta.body))
+            if previous is None or _listed(previous.meta) != _listed(meta):
+                relisted.add(source.rel)
         records[source.rel] = record
         problems.extend(record.problems)
         metas.append(record.meta)
@@ -196,24 +232,32 @@ def index_garden(config: Config, files: list[SourceFile], state: BuildState,
             folder = folder.rpartition("/")[0]
             folders.add(folder)
     kept = [m for m in metas if m.key in published or not m.published]
-    resolver = Resolver.build(kept, asset_urls, folders)
+    names = names_signature(kept, asset_urls, folders)
+    names_unchanged = names == state.names and state.resolver is not None
+    resolver = state.resolver if names_unchanged else Resolver.build(kept, asset_urls, folders)
+    state.names, state.resolver = names, resolver
     body_config = digest(config.raw_html)
     charts = ChartLibrary.build(files, problems)
-    body_keys = {key: digest(records[key].key[0], body_config, charts.cache_key(meta.body))
-                 for key, meta in published.items()}
-    return Indexed(published, assets, resolver, body_keys, charts)
+    body_keys = {key: digest(records[key].key[0], body_config, charts.cache_key(records[key].uses_charts))
+                 for key in published}
+    return Indexed(published, assets, resolver, body_keys, charts, names_unchanged, relisted)
 
 
-def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: BuildState,
-                  store: BodyStore) -> dict[str, NoteBody]:
+def _listed(meta: NoteMeta) -> tuple:
+    """What lists, tag pages, folder pages and breadcrumbs show of a note."""
+    return (meta.title, meta.url, meta.description, meta.tags, meta.aliases, meta.stage, meta.created,
+            meta.updated, meta.published)
+
+
+def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: BuildState, store: BodyStore,
+                  progress: Callable[[str, int, int], None] = lambda phase, done, total: None) -> dict[str, NoteBody]:
     """Every published note's body: from the cache when still valid, else rendered (in parallel when many).
 
     Rendered HTML goes to the body store (written by the workers themselves when
     it is on disk); only the small records come back.
     """
     resolve = indexed.resolver.resolve
-    names = indexed.resolver.signature()
-    names_unchanged, state.names = names == state.names, names
+    names_unchanged = indexed.names_unchanged
     bodies: dict[str, NoteBody] = {}
     todo: list[NoteMeta] = []
     for key, note in indexed.notes.items():
@@ -226,16 +270,22 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
     setup = (indexed.resolver, config.raw_html, indexed.charts, store.folder)
     if jobs == 1 or len(todo) < PARALLEL_THRESHOLD:
         _init_worker(*setup)
-        rendered = [_render_in_worker(note) for note in todo]
+        _keep_bodies(map(_render_in_worker, todo), len(todo), bodies, store, progress)
     else:
         chunk = max(1, len(todo) // (jobs * 8))
         with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=setup) as pool:
-            rendered = list(pool.map(_render_in_worker, todo, chunksize=chunk))
-    for body, html in rendered:
+            # map yields each chunk's results as it completes, so progress moves during the phase
+            _keep_bodies(pool.map(_render_in_worker, todo, chunksize=chunk), len(todo), bodies, store, progress)
+    return {key: bodies[key] for key in indexed.notes}  # in the index's order, whatever came from where
+
+
+def _keep_bodies(rendered: Iterable[tuple[NoteBody, BodyHtml | None]], total: int, bodies: dict[str, NoteBody],
+                 store: BodyStore, progress: Callable[[str, int, int], None]) -> None:
+    for done, (body, html) in enumerate(rendered, 1):
         if html is not None:  # an in-memory store lives in this process
             store.put(body.html_digest, html)
         bodies[body.key] = body
-    return {key: bodies[key] for key in indexed.notes}  # in the index's order, whatever came from where
+        progress("render notes", done, total)
 
 
 _worker: tuple | None = None  # (parser, recorder, store), made once per process
@@ -264,24 +314,39 @@ def _render_in_worker(note: NoteMeta) -> tuple[NoteBody, BodyHtml | None]:
 
 
 def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState, expander: Expander,
-                problems: list[Diagnostic]) -> tuple[int, int, int]:
+                changed: set[str], relisted: set[str], problems: list[Diagnostic]) -> tuple[int, int, int]:
     """Render every planned page, except those whose every input is as it was last time.
 
+    A page that nothing in `changed` (notes; `relisted`, those whose entry in
+    lists changed) can reach is carried over without
+    being planned at all; the rest are planned, and rendered if their digest moved.
     Returns (pages, pages rendered anew, pages that failed).
     """
-    shared = {"nav": nav_sections(garden), "stylesheets": STYLESHEETS}
+    shared = {"nav": nav_sections(garden), "stylesheets": STYLESHEETS, "graph_links": graph_links(garden)}
     renderer = PageRenderer(garden.config, shared, expander.html)
-    common = digest(shared, garden.config)
+    common = digest(shared, garden.config, dt.date.today().year)
+    everything = digest(common, [renderer.template_digest(t) for t in PAGE_TEMPLATES])
+    dirty = None
+    if writer and everything == state.everything:
+        dirty = dirty_pages(changed, relisted, state.graph, garden.graph, garden.bodies, garden.folders,
+                            state.folders_of)
+    state.everything = everything
     count = rendered = failed = 0
-    written: dict[str, str] = {}
+    written: set[str] = set()
     digests: dict[str, str] = {}
-    for page in plan_pages(garden):
-        if page.output_path in written:  # the planner should prevent this; never overwrite silently
-            problems.append(Diagnostic(page.source or page.output_path, 0, "error",
-                                       f"{page.output_path} would be written twice (by {written[page.output_path]!r} "
-                                       f"and {page.source!r}); the second is left out"))
+    for planned in plan_pages(garden):
+        path = planned.output_path
+        if path in written:  # the planner should prevent this; never overwrite silently
+            problems.append(Diagnostic(path, 0, "error", f"{path} would be written twice; the second is left out"))
             continue
-        written[page.output_path] = page.source
+        written.add(path)
+        count += 1
+        skippable = planned.key[0] in ("note", "tag", "folder")  # other pages summarise the whole garden
+        if dirty is not None and skippable and planned.key not in dirty and path in state.pages \
+                and writer.keep(path):
+            digests[path] = state.pages[path]
+            continue
+        page = planned.make()
         crumbs = breadcrumbs(garden, page)
         page_digest = digest(common, renderer.template_digest(page.template), page, crumbs)
         count += 1

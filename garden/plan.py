@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, Iterator
+from functools import cached_property, partial
+from typing import Any, Callable
 
 from .config import Config
 from .folders import FolderTree, folder_tree
@@ -21,6 +21,9 @@ from .models import NoteBody, NoteMeta
 from .paths import folder_url, tag_url
 
 STAGE_ORDER = ("evergreen", "budding", "seedling")
+GRAPH_URL = "graph/"  # left out when a note, folder or tag page has the URL (see graph_pages)
+TAG_GRAPH_URL = "tags/graph/"
+LOCAL_GRAPH_LIMIT = 40
 WORDS_PER_MINUTE = 220
 
 
@@ -85,6 +88,28 @@ class NoteView(NoteSummary):
     folder: Link | None
     listing: FolderView | None  # a folder's index note lists the folder too
     meta: dict[str, Any]
+    connections: tuple[Connection, ...] = ()  # the local graph: notes it links to or is linked from
+    more_connections: int = 0  # left out of `connections` beyond LOCAL_GRAPH_LIMIT
+
+
+@dataclass(frozen=True)
+class Connection:
+    """A note linked with the page's note: drawn in its local graph, listed for readers without JavaScript.
+
+    Only what the page's own links and backlinks decide, so the incremental
+    build's rule (a note's edit re-plans the notes it links to) keeps it fresh.
+    """
+
+    title: str
+    url: str
+    direction: str  # "out": the page links to it; "in": it links to the page; "both"
+
+
+@dataclass(frozen=True)
+class GraphView:
+    mode: str  # "notes" or "tags"
+    nodes: int
+    edges: int
 
 
 @dataclass(frozen=True)
@@ -99,7 +124,7 @@ class Page:
 
     @property
     def output_path(self) -> str:
-        return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
+        return _output_path(self.url)
 
 
 @dataclass
@@ -120,22 +145,48 @@ class Garden:
         return BodyRef(key, expanded_digest(key, self.bodies))
 
 
-def plan_pages(garden: Garden) -> Iterator[Page]:
+PageKey = tuple  # ("note", key) | ("folder", path) | ("tag", tag) | ("home",) | ("tags",) | ("404",)
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    """A page the site will have: known cheaply by key and path, made only when it must be rendered."""
+
+    key: PageKey
+    output_path: str
+    make: Callable[[], Page]
+
+
+def plan_pages(garden: Garden) -> list[PlannedPage]:
     tree = garden.folders
     tag_intros = _tag_intros(garden)
+    planned = []
     for note in garden.notes.values():
         folder = tree.speaks_for(note)
         if folder == "" or note.url in tag_intros:
             continue  # shown as the home's or a tag page's introduction
-        yield note_page(garden, note, folder_view(garden, folder) if folder else None)
-    yield home_page(garden, tree.folder_notes.get(""))
+        planned.append(PlannedPage(("note", note.key), _output_path(note.url),
+                                   partial(note_page, garden, note, folder)))
+    planned.append(PlannedPage(("home",), "index.html", partial(home_page, garden, tree.folder_notes.get(""))))
     for folder in tree.members:
         if folder and folder not in tree.folder_notes and folder_url(folder) != "tags/":
-            view = folder_view(garden, folder)
-            yield Page(view.url, "folder.html", "folder", view.title, f"Notes in {view.title}", {"folder": view},
-                       source=folder)
-    yield from tag_pages(garden, tag_intros)
-    yield Page("404.html", "404.html", "404", "Page not found", "There is no page at this address.")
+            planned.append(PlannedPage(("folder", folder), _output_path(folder_url(folder)),
+                                       partial(folder_page, garden, folder)))
+    planned += tag_pages(garden, tag_intros)
+    planned += graph_pages(garden)
+    planned.append(PlannedPage(("404",), "404.html", lambda: Page("404.html", "404.html", "404", "Page not found",
+                                                                  "There is no page at this address.")))
+    return planned
+
+
+def _output_path(url: str) -> str:
+    return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+def folder_page(garden: Garden, folder: str) -> Page:
+    view = folder_view(garden, folder)
+    return Page(view.url, "folder.html", "folder", view.title, f"Notes in {view.title}", {"folder": view},
+                source=folder)
 
 
 def summary(garden: Garden, note: NoteMeta) -> NoteSummary:
@@ -144,11 +195,15 @@ def summary(garden: Garden, note: NoteMeta) -> NoteSummary:
     if made is None:
         made = garden.summaries[note.key] = NoteSummary(
             note.title, note.url, note.description, note.stage, note.created, note.updated,
-            tuple(_tag_ref(garden, t) for t in garden.graph.note_tags.get(note.key, ())))
+            # Without counts: a note's tag pills do not show them, and its page need not
+            # change whenever another note takes the same tag.
+            tuple(_tag_ref(garden, t, counted=False) for t in garden.graph.note_tags.get(note.key, ())))
     return made
 
 
-def note_page(garden: Garden, note: NoteMeta, listing: FolderView | None) -> Page:
+def note_page(garden: Garden, note: NoteMeta, folder: str | None = None) -> Page:
+    """A note's page; a note that is its folder's page (`folder`) lists the folder too."""
+    listing = folder_view(garden, folder) if folder else None
     graph = garden.graph
     backlinks = tuple(BacklinkView(garden.notes[b.source].title, garden.notes[b.source].url, b.context)
                       for b in graph.backlinks.get(note.key, ()))
@@ -164,9 +219,52 @@ def note_page(garden: Garden, note: NoteMeta, listing: FolderView | None) -> Pag
         folder=Link(garden.folders.title(folder), folder_url(folder)) if folder else None,
         listing=listing,
         meta=note.extra,
+        **local_graph(garden, note),
     )
     description = note.description or _shorten(garden.bodies[note.key].summary)
     return Page(note.url, "note.html", "note", note.title, description, {"note": view}, source=note.key)
+
+
+def local_graph(garden: Garden, note: NoteMeta) -> dict[str, Any]:
+    """The note's neighbours, outgoing links first, at most LOCAL_GRAPH_LIMIT: a page's
+    weight must not grow with the garden, even for a note that hundreds link to."""
+    graph = garden.graph
+    outgoing = graph.outgoing.get(note.key, ())
+    incoming = {b.source for b in graph.backlinks.get(note.key, ())}
+    found = [(k, "both" if k in incoming else "out") for k in outgoing if k in garden.notes]
+    seen = set(outgoing)
+    found += [(b.source, "in") for b in graph.backlinks.get(note.key, ()) if b.source not in seen]
+    kept = tuple(Connection(garden.notes[k].title, garden.notes[k].url, d) for k, d in found[:LOCAL_GRAPH_LIMIT])
+    return {"connections": kept, "more_connections": len(found) - len(kept)}
+
+
+def graph_pages(garden: Garden) -> list[PlannedPage]:
+    """The whole garden's graph and the tag graph, each where no note, folder or tag page is already."""
+    graph = garden.graph
+    pages = []
+    taken = {n.url for n in garden.notes.values()} | {folder_url(f) for f in garden.folders.members} \
+        | {tag_url(t) for t in graph.tag_notes}
+    if GRAPH_URL not in taken:
+        links = sum(len(v) for v in graph.outgoing.values())
+        view = GraphView("notes", len(garden.notes), links)
+        pages.append(PlannedPage(("graph",), _output_path(GRAPH_URL), partial(
+            Page, GRAPH_URL, "graph.html", "graph", "Graph",
+            f"All {len(garden.notes)} notes of the garden and the {links} links between them, as a map.",
+            {"graph": view})))
+    if TAG_GRAPH_URL not in taken and graph.tag_notes:
+        view = GraphView("tags", len(graph.tag_notes), len(graph.cooccurrence))
+        pages.append(PlannedPage(("tag-graph",), _output_path(TAG_GRAPH_URL), partial(
+            Page, TAG_GRAPH_URL, "graph.html", "tag-graph", "Tag graph",
+            f"The garden's {len(graph.tag_notes)} tags, linked when notes carry them together.",
+            {"graph": view})))
+    return pages
+
+
+def graph_links(garden: Garden) -> dict[str, str]:
+    """The graph pages' URLs for the navigation ("" for one that a note's page displaced)."""
+    planned = {page.key[0] for page in graph_pages(garden)}
+    return {"graph": GRAPH_URL if "graph" in planned else "",
+            "tag_graph": TAG_GRAPH_URL if "tag-graph" in planned else ""}
 
 
 def home_page(garden: Garden, intro: NoteMeta | None) -> Page:
@@ -192,30 +290,39 @@ class StageGroup:
     notes: tuple[NoteSummary, ...]
 
 
-def tag_pages(garden: Garden, intros: dict[str, NoteMeta]) -> Iterator[Page]:
+def tag_pages(garden: Garden, intros: dict[str, NoteMeta]) -> list[PlannedPage]:
     graph = garden.graph
     tags = graph.tag_notes
     ordered = sorted(tags, key=lambda t: t.split("/"))
-    index = tuple(TagRef(graph.tag_names[t], tag_url(t), len(tags[t]), t.count("/")) for t in ordered)
-    yield Page("tags/", "tags.html", "tags", "Tags", f"All {len(tags)} tags in this garden", {"tags": index})
+    children: dict[str, list[str]] = {}
+    for tag in ordered:
+        children.setdefault(tag.rpartition("/")[0], []).append(tag)
     related: dict[str, dict[str, int]] = {}
     for (a, b), count in graph.cooccurrence.items():
         related.setdefault(a, {})[b] = count
         related.setdefault(b, {})[a] = count
-    for tag in ordered:
+
+    def index() -> Page:
+        refs = tuple(TagRef(graph.tag_names[t], tag_url(t), len(tags[t]), t.count("/")) for t in ordered)
+        return Page("tags/", "tags.html", "tags", "Tags", f"All {len(tags)} tags in this garden", {"tags": refs})
+
+    def tag_page(tag: str) -> Page:
         parent = tag.rpartition("/")[0]
         notes = sorted((garden.notes[k] for k in tags[tag]), key=lambda n: n.title.lower())
-        children = tuple(_tag_ref(garden, t) for t in ordered if t.rpartition("/")[0] == tag)
         pairs = sorted(related.get(tag, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:12]
         intro = intros.get(tag_url(tag))
-        view = TagView(graph.tag_names[tag], tag_url(tag), tuple(summary(garden, n) for n in notes), children,
+        view = TagView(graph.tag_names[tag], tag_url(tag), tuple(summary(garden, n) for n in notes),
+                       tuple(_tag_ref(garden, t) for t in children.get(tag, ())),
                        _tag_ref(garden, parent) if parent else None,
                        tuple(TagRef(graph.tag_names[t], tag_url(t), c) for t, c in pairs),
                        garden.body_ref(intro.key) if intro else None)
         count = f"{len(notes)} note{'s' if len(notes) != 1 else ''} tagged #{view.name}"
-        yield Page(tag_url(tag), "tag.html", "tag", intro.title if intro else f"#{view.name}",
-                   intro.description if intro and intro.description else count, {"tag": view},
-                   source=intro.key if intro else "")
+        return Page(tag_url(tag), "tag.html", "tag", intro.title if intro else f"#{view.name}",
+                    intro.description if intro and intro.description else count, {"tag": view},
+                    source=intro.key if intro else "")
+
+    return [PlannedPage(("tags",), "tags/index.html", index),
+            *(PlannedPage(("tag", tag), _output_path(tag_url(tag)), partial(tag_page, tag)) for tag in ordered)]
 
 
 @dataclass(frozen=True)
@@ -270,8 +377,9 @@ def _tag_intros(garden: Garden) -> dict[str, NoteMeta]:
             if n.url.startswith("tags/") and n.url[5:].strip("/") in garden.graph.tag_notes}
 
 
-def _tag_ref(garden: Garden, tag: str) -> TagRef:
-    return TagRef(garden.graph.tag_names.get(tag, tag), tag_url(tag), len(garden.graph.tag_notes.get(tag, ())))
+def _tag_ref(garden: Garden, tag: str, counted: bool = True) -> TagRef:
+    count = len(garden.graph.tag_notes.get(tag, ())) if counted else 0
+    return TagRef(garden.graph.tag_names.get(tag, tag), tag_url(tag), count)
 
 
 def _shorten(text: str, limit: int = 160) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, fields, is_dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -29,9 +30,22 @@ class Site:
 
 
 def make_environment(config: Config) -> jinja2.Environment:
-    """Templates of the garden's own `templates/` first, then garden's defaults, file by file."""
-    search = [config.root / "templates", default_dir("templates")]
-    loader = jinja2.FileSystemLoader([str(p) for p in search if p.is_dir()])
+    """Templates of the garden's own `templates/` first, then garden's defaults, file by file.
+
+    One environment per set of folders for the life of the process, so the
+    preview server does not recompile templates on every save (Jinja reloads
+    a template whose file changed)."""
+    search = tuple(str(p) for p in (config.root / "templates", default_dir("templates")) if p.is_dir())
+    if search not in _ENVIRONMENTS:
+        _ENVIRONMENTS[search] = _new_environment(search)
+    return _ENVIRONMENTS[search]
+
+
+_ENVIRONMENTS: dict[tuple[str, ...], jinja2.Environment] = {}
+
+
+def _new_environment(search: tuple[str, ...]) -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader(list(search))
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
                              trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
@@ -57,7 +71,7 @@ class PageRenderer:
             self._digests[name] = ""  # a template that (wrongly) includes itself ends here
             try:
                 source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
-                used = sorted(n for n in meta.find_referenced_templates(self.env.parse(source)) if n)
+                used = _references(self.env, source)
             except jinja2.TemplateError:  # missing or broken: rendering reports it; digest what there is
                 source, used = "", []
             parts = [source, *(self.template_digest(n) for n in used)]
@@ -109,6 +123,12 @@ class PageRenderer:
         if self.config.file_urls:  # opened from disk: a folder URL shows a listing, so name the file
             return lambda target: with_index(relative_url(target, page.url))
         return lambda target: relative_url(target, page.url)
+
+
+@lru_cache(maxsize=256)
+def _references(env: jinja2.Environment, source: str) -> list[str]:
+    """The templates a template's source names (parsing is slow; sources rarely change)."""
+    return sorted(n for n in meta.find_referenced_templates(env.parse(source)) if n)
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,11 @@ import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import Diagnostic
-from .models import NoteBody, NoteMeta
+from .models import NoteBody, NoteMeta, SourceFile
 
 CACHE_FILE = "build-cache.pickle"
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "linkify-it-py", "jinja2", "pyyaml", "pygments", "latex2mathml")
@@ -46,6 +47,7 @@ class MetaRecord:
     key: tuple  # (file digest, git dates, mtime day)
     meta: NoteMeta
     problems: tuple[Diagnostic, ...]
+    uses_charts: bool = False
 
 
 @dataclass
@@ -55,6 +57,12 @@ class BuildState:
     bodies: dict[str, tuple[str, NoteBody]] = field(default_factory=dict)  # note rel -> (body key, body)
     pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of everything it shows
     names: str = ""  # digest of everything link resolution knows (see Resolver.signature)
+    files: dict[str, SourceFile] = field(default_factory=dict)  # the last build's files, by path
+    resolver: Any = None  # the last build's Resolver, reused while `names` is unchanged
+    graph: Any = None  # the last build's LinkGraph, to see what an edit touched
+    folders_of: dict[str, str] = field(default_factory=dict)  # the last build's notes -> their folders
+    everything: str = ""  # digest of what every page depends on (templates, configuration, navigation)
+    outputs: set[str] = field(default_factory=set)  # files the last build wrote into the output folder
     notice: str = ""  # said once when the stored cache could not be used
 
     def body_for(self, rel: str, body_key: str, resolve, names_unchanged: bool) -> NoteBody | None:

@@ -47,7 +47,9 @@ def check_output_folder(output: Path, content: Path, root: Path) -> None:
 class SiteWriter:
     """Collects the new site; `commit` puts it in place whole, `abort` leaves no trace."""
 
-    def __init__(self, output: Path):
+    def __init__(self, output: Path, previous: set[str] | None = None):
+        """`previous`: the files the last build wrote, if known, so finding stale ones needs no walk."""
+        self.previous = previous
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_staging(self.output)
@@ -79,7 +81,7 @@ class SiteWriter:
 
     def keep(self, rel: str) -> bool:
         """Carry a file over from the old site unchanged; False if there is none to carry."""
-        if not (self.output / rel).is_file():
+        if not os.path.isfile(os.path.join(self.output, rel)):  # (os.path: this runs for every page)
             return False
         self._keep(self._claim(rel))
         return True
@@ -139,7 +141,8 @@ class SiteWriter:
             temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
             _write(temporary, data)
             os.replace(temporary, target)
-        stale = [p for p in _files(self.output) if p not in self.paths and p != MARKER]
+        existing = self.previous if self.previous is not None else _files(self.output)
+        stale = [p for p in existing if p not in self.paths and p != MARKER]
         for rel in stale:
             (self.output / rel).unlink(missing_ok=True)
         for folder in sorted({posixpath.dirname(rel) for rel in stale if "/" in rel}, key=len, reverse=True):

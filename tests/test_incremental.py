@@ -116,13 +116,13 @@ def test_corrupt_cache_is_noticed_and_rebuilt(tmp_path):
 
 
 EDITS = st.lists(st.tuples(
-    st.sampled_from(["edit", "delete", "create", "rename", "retitle"]),
-    st.sampled_from(["a.md", "b.md", "c.md", "d/d.md", "e.md", "d/f.md"]),
+    st.sampled_from(["edit", "delete", "create", "rename", "retitle", "retag"]),
+    st.sampled_from(["a.md", "b.md", "c.md", "d/d.md", "e.md", "d/f.md", "d/index.md", "g/h/i.md"]),
     st.sampled_from(["[[A]]", "[[B]]", "![[C#Part]]", "[[E]]", "#x/z", "[[D]] and [[F]]", "plain"]),
 ), min_size=1, max_size=6)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=EDITS)
 def test_incremental_equals_clean_build(tmp_path_factory, edits):
     root = tmp_path_factory.mktemp("inc")
@@ -138,6 +138,8 @@ def test_incremental_equals_clean_build(tmp_path_factory, edits):
             path.rename(path.with_name("renamed-" + path.name))
         elif action == "retitle" and path.exists():
             path.write_text(f"---\ntitle: {name.upper()}\n---\n{text}\n")
+        elif action == "retag" and path.exists():
+            path.write_text(f"---\ntags: [x, {len(text)}-t]\ndescription: {text}\n---\n{text}\n")
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(f"{text}\n\n## Part\n\nbody of {name}\n")

@@ -1,0 +1,78 @@
+"""Which pages an edit can have changed, worked out from what changed rather than by re-planning all.
+
+A page is re-planned (and then re-rendered only if its digest differs) when
+it may show something that changed; every other page is carried over as it
+was. When a change could reach every page (templates, configuration, the
+navigation, a folder's title, a tag's spelling) the answer is "all".
+The property test in tests/test_incremental.py checks the result against a
+clean build after random edits.
+"""
+
+from __future__ import annotations
+
+from .folders import FolderTree
+from .graph import LinkGraph
+from .models import NoteBody
+
+def dirty_pages(changed: set[str], relisted: set[str], previous: LinkGraph | None, graph: LinkGraph,
+                bodies: dict[str, NoteBody], tree: FolderTree, previous_folders: dict[str, str]) -> set | None:
+    """Keys of the note, tag and folder pages to re-plan, or None for all of them.
+
+    `changed`: notes added, removed, or changed in any way since the last build;
+    `relisted`: those of them whose entry in lists (title, tags, dates...) changed,
+    which is all a tag or folder page shows of a note.
+    `previous_folders`: each note's folder in the last build.
+    """
+    if previous is None or graph.tag_names != previous.tag_names:
+        return None
+    # An inline #tag is in the body, yet lists show it: a body edit can relist a note too.
+    relisted = relisted | {k for k in changed if graph.note_tags.get(k) != previous.note_tags.get(k)}
+    folder_note_keys = {note.key for note in tree.folder_notes.values()}
+    old_folders = set(previous_folders.values())
+    if any(key in folder_note_keys or _was_folder_note(key, old_folders) for key in relisted):
+        return None  # a folder's title shows in breadcrumbs and lists everywhere below it
+    pages: set = set()
+    embedders = _reverse_embeds(bodies)
+    for key in changed:
+        pages.add(("note", key))
+        for target in (*graph.outgoing.get(key, ()), *previous.outgoing.get(key, ())):
+            pages.add(("note", target))  # its backlinks list this note
+        pages.update(("note", e) for e in _embedding(key, embedders))
+    for key in relisted:
+        for tag in (*graph.note_tags.get(key, ()), *previous.note_tags.get(key, ())):
+            parts = tag.split("/")
+            pages.update(("tag", "/".join(parts[: i + 1])) for i in range(len(parts)))
+        for folder in {previous_folders.get(key), key.rpartition("/")[0]} - {None}:
+            while True:
+                pages.add(("folder", folder))
+                note = tree.folder_notes.get(folder)
+                if note is not None:
+                    pages.add(("note", note.key))
+                if not folder:
+                    break
+                folder = folder.rpartition("/")[0]
+    return pages
+
+
+def _was_folder_note(key: str, old_folders: set[str]) -> bool:
+    return key.rpartition("/")[2].lower() == "index.md" or key[:-3] in old_folders
+
+
+def _reverse_embeds(bodies: dict[str, NoteBody]) -> dict[str, list[str]]:
+    reverse: dict[str, list[str]] = {}
+    for key, body in bodies.items():
+        for link in body.embeds:
+            reverse.setdefault(link.resolved.key, []).append(key)
+    return reverse
+
+
+def _embedding(key: str, reverse: dict[str, list[str]]) -> set[str]:
+    """Every note that shows `key` through embeds, however deep."""
+    found: set[str] = set()
+    pending = [key]
+    while pending:
+        for embedder in reverse.get(pending.pop(), ()):
+            if embedder not in found:
+                found.add(embedder)
+                pending.append(embedder)
+    return found
