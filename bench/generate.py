@@ -203,6 +203,8 @@ TAG_ROOTS = {
     "project": [],
 }
 STAGES = ["seedling"] * 5 + ["budding"] * 3 + ["evergreen"] * 2
+_YAML_WORDS = {"yes", "no", "on", "off", "true", "false", "null"}  # an alias "OFF" would read as false
+VERSION = 1  # bump when the output changes for a given seed, so kept gardens are regenerated
 BROKEN_EVERY = 200  # one note in this many has one broken link
 ZIPF_EXPONENT = 1.0  # link popularity: the k-th most popular note is linked ~1/k as often as the first
 
@@ -316,8 +318,9 @@ def plan_garden(n: int, seed: int) -> list[NotePlan]:
         if rng.random() < 0.25:
             words = title.split()
             initials = "".join(w[0] for w in words if w[0].isupper()).upper()
-            if len(initials) >= 3 and name_key(initials) not in taken:
-                taken.add(name_key(initials))
+            key = name_key(initials)
+            if len(initials) >= 3 and key not in taken and key not in _YAML_WORDS:
+                taken.add(key)
                 aliases.append(initials)
             if not aliases or rng.random() < 0.4:
                 aliases.append(fresh(lambda: title_case([rng.choice(ADJECTIVES), rng.choice(NOUNS),
@@ -660,6 +663,7 @@ def manifest(plans: list[NotePlan], words: list[int], seed: int, plain: bool) ->
     top = sorted(backlinks.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
     return {
         "generator": "bench/generate.py",
+        "version": VERSION,
         "seed": seed,
         "plain_links": plain,
         "notes": len(plans),

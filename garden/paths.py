@@ -74,28 +74,32 @@ def site_ref(url: str) -> str:
 
 def quote_url(url: str) -> str:
     """Percent-encode a site URL so it is safe in any attribute."""
-    return quote(url, safe="/#~-._^")
+    return quote(url, safe="/#~-._")  # "^" (block ids) is not allowed in a URL, so %5E
 
 
 def relative_url(target: str, page: str) -> str:
     """The href that leads from page URL `page` to site URL `target`.
 
     Both are site-relative; a URL ending in "/" is a folder (pretty URL).
+    (Called for every link on every page, so it works on segments directly
+    rather than through posixpath.relpath.)
     """
     target, _, fragment = target.partition("#")
     suffix = f"#{fragment}" if fragment else ""
-    page_dir = page if page.endswith("/") or page == "" else posixpath.dirname(page) + "/"
-    if page_dir == "/":
-        page_dir = ""
     if target == page and fragment:
         return suffix
-    rel = posixpath.relpath("/" + target, "/" + page_dir) if target else posixpath.relpath("/", "/" + page_dir)
-    if target.endswith("/") or target == "":
-        rel = "./" if rel == "." else rel + "/"
-    return rel + suffix
+    here = page.split("/")[:-1]  # the page's folder: "a/b/" -> [a, b]; "a/x.html" -> [a]
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    rel = "../" * (len(here) - common) + "/".join(there[common:])
+    return (rel or "./") + suffix
 
 
 def asset_url(rel: str) -> str:
-    """Where a garden file (image, PDF) is published: its folder slugged, its name kept."""
+    """Where a garden file (image, PDF) is published: its folder slugged, its name kept,
+    except `#`, which would end the URL's path wherever the name is linked."""
     folder, _, name = rel.rpartition("/")
+    name = name.replace("#", "-")
     return f"{slugify_path(folder)}/{name}" if folder else name

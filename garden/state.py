@@ -28,7 +28,11 @@ _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "linkify-it-py", "jinja2", "p
 
 
 def _stamp() -> str:
-    versions = [f"garden {__version__}", f"python {sys.version_info[:3]}"]
+    """garden's own code (any change to it, not just a new version number) and its libraries' versions."""
+    code = hashlib.blake2b(digest_size=8)
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        code.update(path.read_bytes())
+    versions = [f"garden {__version__} ({code.hexdigest()})", f"python {sys.version_info[:3]}"]
     for name in _LIBRARIES:
         try:
             versions.append(f"{name} {metadata.version(name)}")
