@@ -29,7 +29,10 @@ class RecordingResolver:
         self.calls: dict[str, LinkTarget] = {}
 
     def __call__(self, target: str, source_key: str) -> LinkTarget:
-        result = self.calls[target] = self.resolve(target, source_key)
+        # One note at a time (`calls` is reset per note), so a name linked a thousand times is resolved once.
+        result = self.calls.get(target)
+        if result is None:
+            result = self.calls[target] = self.resolve(target, source_key)
         return result
 
 
@@ -125,7 +128,7 @@ class _Collected:
                 out.append(Diagnostic(key, link.line, "warning",
                                       f"ambiguous link {shown}: {len(target.candidates)} notes match; "
                                       f"using {target.key}", "candidates: " + ", ".join(target.candidates)))
-        return out
+        return list(dict.fromkeys(out))  # one link written ten times on one line is one problem
 
 
 def _collect(tokens: list[Token], line_offset: int) -> _Collected:
@@ -144,6 +147,7 @@ def _collect(tokens: list[Token], line_offset: int) -> _Collected:
 def _collect_inline(block: Token, found: _Collected, line_offset: int) -> None:
     text_parts: list[str] = []
     pending: list[tuple[int, dict, str]] = []  # (offset in text, meta, written) of links met
+    line = 0  # lines into the block, so a link in a paragraph's third line is reported there
     for child in block.children or ():
         meta = child.meta or {}
         if child.type == "wikilink":
@@ -151,7 +155,7 @@ def _collect_inline(block: Token, found: _Collected, line_offset: int) -> None:
             pending.append((len("".join(text_parts)), meta, link.written))
             text_parts.append(link.label or link.page)
         elif child.type in ("link_open", "image") and "target" in meta:
-            pending.append((len("".join(text_parts)), {**meta, "line": 0, "embed": child.type == "image"},
+            pending.append((len("".join(text_parts)), {**meta, "line": line, "embed": child.type == "image"},
                             meta["written"]))
             if child.type == "image":
                 text_parts.append(child.content)
@@ -162,6 +166,7 @@ def _collect_inline(block: Token, found: _Collected, line_offset: int) -> None:
             text_parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             text_parts.append(" ")
+        line += (child.type in ("softbreak", "hardbreak")) + child.content.count("\n")
     text = "".join(text_parts)
     found.words += len(_WORD.findall(text))
     if not found.summary and block.map and text.strip():

@@ -13,7 +13,12 @@ import pickle
 from collections import OrderedDict
 from pathlib import Path
 
+from .errors import GardenError
 from .models import BodyHtml
+
+
+class DamagedStore(GardenError):
+    """A stored body could not be read back (a truncated or overwritten cache file)."""
 
 MEMORY_ITEMS = 256  # recently read bodies kept, for notes embedded in many others
 
@@ -43,7 +48,14 @@ class BodyStore:
             return self.memory[digest]
         html = self.recent.get(digest)
         if html is None:
-            html = pickle.loads(self._path(digest).read_bytes())
+            try:
+                html = pickle.loads(self._path(digest).read_bytes())
+            except Exception:  # truncated, garbage, gone: the whole cache is suspect
+                raise DamagedStore(f"the build cache in {self.folder.parent} was damaged; "  # type: ignore[union-attr]
+                                   "rebuilding everything") from None
+            if not isinstance(html, BodyHtml):
+                raise DamagedStore(f"the build cache in {self.folder.parent} was damaged; "  # type: ignore[union-attr]
+                                   "rebuilding everything")
             self.recent[digest] = html
             if len(self.recent) > MEMORY_ITEMS:
                 self.recent.popitem(last=False)

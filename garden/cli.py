@@ -1,20 +1,30 @@
-"""The command line: `garden build | check | new | deploy | charts`, each with --help."""
+"""The command line: `garden init | build | check | serve | new | deploy | charts`, each with --help."""
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import Config, load_config
 from .errors import Diagnostic, GardenError
+from .lock import site_lock
 from .pipeline import BuildResult, build_site
+from .progress import Progress
+from .report import SHOWN, display, report
+
+if TYPE_CHECKING:
+    from .search import SearchIndex
 
 EXIT_OK, EXIT_NOTE_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
-VERBS = ("build", "check", "serve", "new", "deploy", "charts")
+VERBS = ("init", "build", "check", "serve", "new", "deploy", "charts")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["build", *argv]  # `garden` alone, or with build's flags, builds
     parser = make_parser()
     args = parser.parse_args(argv)
+    previous = _interrupt_on_sigterm()
     try:
         return args.run(args)
     except GardenError as exc:
@@ -31,12 +42,42 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("garden: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt_on_sigterm():
+    """SIGTERM (a CI job cancelled, `kill`) stops a command as Ctrl+C does, so a build that is
+    writing cleans up after itself and the previous site stays whole."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="garden", description="Build a static site from a garden of notes.")
+    parser = argparse.ArgumentParser(prog="garden", description="Build a static site from a garden of notes.",
+                                     epilog="example: garden init my-garden && cd my-garden && garden serve\n"
+                                            "exit codes: 0 ok, 1 errors in notes, 2 bad usage or configuration",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"garden {__version__}")
     verbs = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = verbs.add_parser("init", help="start a new garden in a folder",
+                            description="Start a new garden: garden.yaml with every option, a few notes that show "
+                                        "the syntax (and a chart), the GitHub Pages workflow and a .gitignore. "
+                                        "Writes only into an empty or new folder, and never overwrites a file.",
+                            epilog="example: garden init my-garden && cd my-garden && garden serve")
+    init.add_argument("folder", nargs="?", default=".", type=Path, metavar="DIR",
+                      help="where to start it (default: here)")
+    init.add_argument("--title", help="the site's name (default: from the folder's name)")
+    init.add_argument("--force", action="store_true",
+                      help="write into a folder that is not empty, adding only the files that are missing")
+    init.set_defaults(run=run_init)
 
     build = verbs.add_parser("build", help="build the site from the notes",
                              description="Build the site: content/ → public/.",
@@ -46,8 +87,12 @@ def make_parser() -> argparse.ArgumentParser:
 
     check = verbs.add_parser("check", help="everything a build does, without writing",
                              description="Report broken links and other problems without writing the site.",
-                             epilog="example: garden check --strict")
+                             epilog="example: garden check --strict\n"
+                                    "         garden check --format json   # for editors and CI tools",
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
     _site_options(check)
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text (default), or one JSON document on standard output")
     check.set_defaults(run=run_check)
 
     serve = verbs.add_parser("serve", help="build, serve, and rebuild on every save",
@@ -105,49 +150,111 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     parser.add_argument("--file-urls", action="store_true", default=None,
                         help="links name index.html, so the site works opened straight from disk")
-    parser.add_argument("--jobs", type=int, help="processes for rendering (default: all cores)")
+    parser.add_argument("--jobs", type=_count, metavar="N", help="processes for rendering (default: all cores)")
+    talk = parser.add_mutually_exclusive_group()
+    talk.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    talk.add_argument("-v", "--verbose", action="store_true", help="also print how long each phase took")
+    parser.add_argument("--no-search", dest="search", action="store_false", default=None,
+                        help="do not build the full-text search index")
+
+
+def _count(text: str) -> int:
+    """A whole number >= 1, else argparse's usage error (exit 2)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {text!r}")
+    return number
 
 
 def _config(args: argparse.Namespace) -> Config:
     overrides = {"content": args.content, "output": getattr(args, "output", None),
-                 "base_url": getattr(args, "base_url", None), "file_urls": getattr(args, "file_urls", None)}
+                 "base_url": getattr(args, "base_url", None), "file_urls": getattr(args, "file_urls", None),
+                 "search": getattr(args, "search", None)}
     return load_config(args.config, **overrides)
 
 
 def run_build(args: argparse.Namespace, write: bool = True) -> int:
     config = _config(args)
-    result = build_site(config, write=write, jobs=args.jobs)
-    report(result, config, strict=args.strict)
+    result = _build(config, args, write=write)
+    # `garden check` is where the whole list is read; a build cuts a long one short.
+    report(result, config, strict=args.strict, limit=None if not write else SHOWN, quiet=args.quiet,
+           verbose=args.verbose)
     failed = result.errors or (args.strict and result.warnings)
     return EXIT_NOTE_ERRORS if failed else EXIT_OK
 
 
-def run_check(args: argparse.Namespace) -> int:
-    return run_build(args, write=False)
-
-
-def report(result: BuildResult, config: Config, strict: bool, stream=None) -> None:
-    """Problems grouped by file, in file and line order, then one summary line."""
-    stream = stream or sys.stderr
-    content = _display(config.content_dir)
-    for diagnostic in result.diagnostics:
-        level = "error" if strict and diagnostic.level == "warning" else diagnostic.level
-        # Notes are named by their path in the content folder; show it from where garden ran.
-        path = f"{content}/{diagnostic.path}" if diagnostic.path in result.sources else diagnostic.path
-        print(Diagnostic(path, diagnostic.line, level, diagnostic.message, diagnostic.hint).format(), file=stream)
-    errors, warnings = len(result.errors), len(result.warnings)
-    if strict:
-        errors, warnings = errors + warnings, 0
-    where = f" → {_display(result.output)}" if result.output else ""
-    print(f"{result.notes} notes, {result.pages} pages, {result.assets} assets, {warnings} warnings, "
-          f"{errors} errors in {result.seconds:.2f}s{where}", file=stream)
-
-
-def _display(path: Path) -> str:
+def _build(config: Config, args: argparse.Namespace, write: bool = True) -> BuildResult:
+    """build_site, then the search index, with progress on standard error (none with --quiet)."""
+    progress = Progress(sys.stderr) if not args.quiet else None
+    said = progress or (lambda phase, done, total: None)
+    index = None
     try:
-        return str(path.relative_to(Path.cwd())) or "."
-    except ValueError:
-        return str(path)
+        # One build at a time writes a site and its cache; a second is refused (exit 2), naming the first.
+        with site_lock(config.output_dir, config.cache_dir) if write else nullcontext():
+            result = build_site(config, write=write, jobs=args.jobs, progress=said)
+            if write and config.search:
+                said("search index", 0, 0)
+                index = index_search(config, result)
+    finally:
+        if progress:
+            progress.close()  # before anything else is printed
+    if index:
+        result.timings["search index"] = index.seconds
+        result.seconds += index.seconds  # the summary's time is the whole command's
+        if not args.quiet:
+            print(f"search: indexed {index.pages} pages in {index.seconds:.2f}s", file=sys.stderr)
+    return result
+
+
+def index_search(config: Config, result: BuildResult) -> SearchIndex | None:
+    """After a build that wrote the site: the search index, or a warning saying why there is none."""
+    from .search import SearchError, index_site
+
+    if not config.search or result.output is None or not (result.output / "index.html").exists():
+        return None
+    try:
+        return index_site(result.output)
+    except SearchError as exc:
+        result.diagnostics.append(Diagnostic("search", 0, "warning", str(exc)))
+        return None
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """The build without writing: every problem (not the first 50), then the orphans; or all of it as JSON."""
+    from .check import check_json, print_orphans
+
+    if args.format == "json":
+        args.quiet = True  # standard output is the JSON alone; no progress either
+    config = _config(args)
+    result = _build(config, args, write=False)
+    failed = result.errors or (args.strict and result.warnings)
+    if args.format == "json":
+        print(check_json(result, config, strict=args.strict))
+        return EXIT_NOTE_ERRORS if failed else EXIT_OK
+    report(result, config, strict=args.strict, limit=None, quiet=args.quiet, verbose=args.verbose)
+    if not args.quiet:
+        print_orphans(result, config, sys.stderr)
+    return EXIT_NOTE_ERRORS if failed else EXIT_OK
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from .init import PLACEHOLDER_SOURCE, init_garden
+
+    made = init_garden(args.folder, title=args.title, force=args.force)
+    where = display(made.root)
+    for rel in made.written:
+        print(f"created {rel}")
+    for rel in made.kept:
+        print(f"kept    {rel} (already there)")
+    print(f"\na new garden in {where}: {len(made.written)} files written")
+    if made.source == PLACEHOLDER_SOURCE:
+        print("to publish on GitHub Pages, name garden's repository in .github/workflows/pages.yml (OWNER)")
+    steps = ([f"cd {where}"] if where != "." else []) + ["garden serve"]
+    print("next: " + " && ".join(steps) + "    # a preview at http://127.0.0.1:8000, rebuilt as you save")
+    return EXIT_OK
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -164,7 +271,7 @@ def run_new(args: argparse.Namespace) -> int:
 
     config = load_config(args.config, content=args.content)
     path = create_note(config, args.title, args.folder)
-    print(f"created {_display(path)}")
+    print(f"created {display(path)}")
     return EXIT_OK
 
 
@@ -173,8 +280,8 @@ def run_deploy(args: argparse.Namespace) -> int:
 
     config = _config(args)
     target = deploy.find_target(config.root, args.remote, args.branch)  # refuse before a long build
-    result = build_site(config, jobs=args.jobs)
-    report(result, config, strict=args.strict)
+    result = _build(config, args)
+    report(result, config, strict=args.strict, quiet=args.quiet, verbose=args.verbose)
     failed = len(result.errors) + (len(result.warnings) if args.strict else 0)
     if failed:
         print(f"garden: not deploying: the build has {failed} error{'s' if failed != 1 else ''}", file=sys.stderr)
@@ -204,7 +311,7 @@ def run_charts(args: argparse.Namespace) -> int:
     config = load_config(args.config, content=args.content)
     if args.timeout <= 0:
         raise GardenError(f"--timeout: expected a number of seconds > 0, found {args.timeout:g}")
-    content = _display(config.content_dir)
+    content = display(config.content_dir)
     problems: list[Diagnostic] = []
 
     def said(run: ChartRun) -> None:

@@ -35,6 +35,7 @@ class Config:
     cname: str = ""
     recent_notes: int = 10
     file_urls: bool = False  # links name index.html, so the site also works opened from disk
+    search: bool = True  # `garden build` indexes the site with Pagefind (see search.py)
     warnings: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
     @property
@@ -73,6 +74,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "cname": str,
     "recent_notes": int,
     "file_urls": bool,
+    "search": bool,
 }
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
+import time
 from pathlib import Path
 
 from .errors import Diagnostic
 from .models import SourceFile
+
+RACY_NS = 2_000_000_000  # a file modified this recently is read again next time, whatever its stamp says
 
 
 def discover(content_dir: Path, ignore: tuple[str, ...],
@@ -65,6 +68,10 @@ def discover(content_dir: Path, ignore: tuple[str, ...],
             except OSError as exc:
                 problems.append(Diagnostic(rel, 0, "error", f"cannot read file: {exc.strerror}"))
                 continue
+            if time.time_ns() - stat.st_mtime_ns < RACY_NS:
+                # Modified just now: a second save within the clock's tick (same size, same time) would look
+                # unchanged next time. As git does with "racily clean" entries, trust such a stamp never.
+                stamp = (-1, -1)
             files.append(SourceFile(rel, path, hashlib.blake2b(data, digest_size=16).hexdigest(), stat.st_mtime,
                                     stamp))
     files.sort(key=lambda f: f.rel)

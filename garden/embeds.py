@@ -1,7 +1,8 @@
 """Transclusion: fill each `![[Note]]` slot with the other note's rendered body.
 
 Embeds nest (a note embeds a note that embeds another); a cycle is cut at the
-first repeat, and depth is bounded, so expansion always terminates. What an
+first repeat, and both depth and the embeds shown on one page are bounded, so
+expansion always terminates, and soon, however the notes embed each other. What an
 embed shows is decided from the small body records alone (for diagnostics
 and page digests); the HTML is read from the body store only when a page is
 actually rendered.
@@ -19,14 +20,26 @@ from .paths import MARK, site_ref
 from .state import digest
 
 MAX_DEPTH = 12
+MAX_EMBEDS = 500  # embeds shown on one page: nesting can multiply them without bound
+WALK_STEPS = 20_000  # embeds followed from one note while looking for cycles and chains too deep
 
 
 def embed_problems(bodies: dict[str, NoteBody]) -> list[Diagnostic]:
-    """Embed cycles (each reported once, from its first note) and embeds nested too deep."""
+    """Embed cycles (each reported once, from its first note) and embeds nested too deep.
+
+    Too deep is reported from the top of each chain only (a note no other note
+    embeds): a chain of 50 is one warning, not one for every note down it.
+    """
     problems: list[Diagnostic] = []
+    embedded = {link.resolved.key for body in bodies.values() for link in body.embeds}
+
+    budget = [WALK_STEPS]
 
     def walk(key: str, stack: tuple[str, ...]) -> None:
         for link in bodies[key].embeds:
+            budget[0] -= 1
+            if budget[0] < 0:  # notes that embed each other many ways: enough has been seen from here
+                return
             target = link.resolved.key
             if target not in bodies:
                 continue
@@ -37,30 +50,40 @@ def embed_problems(bodies: dict[str, NoteBody]) -> list[Diagnostic]:
                                                "embed cycle: " + " → ".join((*members, target)),
                                                "an embedded note cannot embed the note it is shown in"))
             elif len(stack) >= MAX_DEPTH:
-                problems.append(Diagnostic(key, link.line, "warning",
-                                           f"embeds nested more than {MAX_DEPTH} deep; "
-                                           f"![[{link.target}]] shown as a link"))
+                if stack[0] not in embedded:
+                    problems.append(Diagnostic(key, link.line, "warning",
+                                               f"embeds nested more than {MAX_DEPTH} deep (from {stack[0]}); "
+                                               f"![[{link.target}]] shown as a link"))
             else:
                 walk(target, (*stack, target))
 
     for key, body in bodies.items():
         if body.embeds:
+            budget[0] = WALK_STEPS
             walk(key, (key,))
     return sorted(set(problems))
 
 
-def expanded_digest(key: str, bodies: dict[str, NoteBody], stack: tuple[str, ...] = ()) -> str:
-    """Changes whenever the expanded HTML would: the note's own HTML or anything it embeds."""
+def expanded_digest(key: str, bodies: dict[str, NoteBody]) -> str:
+    """Changes whenever the expanded HTML would: the note's own HTML, and that of every note it embeds
+    however deep, with what each embed names.
+
+    Each note reachable through embeds counts once, so this is linear in them: walking every path
+    instead would take exponential time in a garden whose notes embed each other many ways.
+    """
     body = bodies[key]
     if not body.embeds:
         return body.html_digest
-    stack = (*stack, key)
-    parts = [body.html_digest]
-    for link in body.embeds:
-        target = link.resolved.key
-        inside = target in bodies and target not in stack and len(stack) < MAX_DEPTH
-        parts.append((target, link.anchor, expanded_digest(target, bodies, stack) if inside else "cut"))
-    return digest(*parts)
+    order, seen = [key], {key}
+    for current in order:  # breadth-first; `order` grows as it is read
+        for link in bodies[current].embeds:
+            target = link.resolved.key
+            if target in bodies and target not in seen:
+                seen.add(target)
+                order.append(target)
+    return digest(*((k, bodies[k].html_digest,
+                     [(e.resolved.key, e.anchor, e.resolved.url, e.resolved.title) for e in bodies[k].embeds])
+                    for k in order))
 
 
 class Expander:
@@ -69,12 +92,14 @@ class Expander:
     def __init__(self, bodies: dict[str, NoteBody], store: BodyStore):
         self.bodies = bodies
         self.store = store
+        self._left = MAX_EMBEDS  # embeds still to show on the page being expanded
 
     def html(self, key: str) -> str:
         body = self.bodies[key]
         html = self.store.get(body.html_digest).html
         if not body.embeds:
             return html
+        self._left = MAX_EMBEDS
         return self._fill(html, body, (key,))
 
     def _fill(self, html: str, owner: NoteBody, stack: tuple[str, ...]) -> str:
@@ -95,6 +120,9 @@ class Expander:
             return _notice(f"![[{link.target}]] (embed cycle)", "embed-cycle")
         if len(stack) >= MAX_DEPTH:
             return _notice(f"![[{link.target}]]", "embed-too-deep")
+        if self._left <= 0:
+            return _notice(f"![[{link.target}]] (more than {MAX_EMBEDS} embeds on one page)", "embed-too-many")
+        self._left -= 1
         fragment = _fragment(self.store.get(target.html_digest), link.anchor)
         if fragment is None:
             return _notice(f"![[{link.target}]]", "missing")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import time
 from html import escape
 from concurrent.futures import ProcessPoolExecutor
@@ -13,7 +14,7 @@ from typing import Callable, Iterable
 
 from . import outputs
 from .body import RecordingResolver, html_digest, render_body
-from .bodystore import BodyStore
+from .bodystore import BodyStore, DamagedStore
 from .charts.library import ChartLibrary, uses_charts
 from .charts.store import is_chart_file
 from .config import Config
@@ -32,7 +33,7 @@ from .plan import Garden, breadcrumbs, graph_links, nav_sections, plan_pages
 from .render import PageRenderer
 from .resources import default_dir
 from .search import index_files as search_index_files
-from .state import BuildState, MetaRecord, digest, load_state, save_state
+from .state import CACHE_FILE, BuildState, MetaRecord, digest, load_state, save_state
 from .write import SiteWriter, check_output_folder
 
 PARALLEL_THRESHOLD = 200  # below this many notes, worker start-up costs more than it saves
@@ -62,6 +63,7 @@ class BuildResult:
     rendered_notes: int = 0  # bodies rendered anew (the rest came from the cache)
     rendered_pages: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, in order
+    orphans: list[str] = field(default_factory=list)  # notes with no link in or out (`garden check` lists them)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -85,9 +87,24 @@ class Indexed:
     relisted: set[str]  # notes new, or changed in how lists show them (title, tags, dates...)
 
 
-def build_site(config: Config, *, write: bool = True, jobs: int | None = None, state: BuildState | None = None,
-               keep_site_on_failure: bool = False,
-               progress: Callable[[str, int, int], None] = lambda phase, done, total: None) -> BuildResult:
+def build_site(config: Config, **options) -> BuildResult:
+    """Build the garden (see `_build_site`); when the cache turns out to be damaged part-way, the build
+    is abandoned (the site untouched), the cache dropped, and the garden built again from scratch."""
+    try:
+        return _build_site(config, **options)
+    except DamagedStore as damaged:
+        shutil.rmtree(config.cache_dir / "bodies", ignore_errors=True)
+        (config.cache_dir / CACHE_FILE).unlink(missing_ok=True)
+        if options.get("state") is not None:  # the preview's state, in memory: forget it all
+            options["state"].__dict__.update(BuildState().__dict__)
+        result = _build_site(config, **options)
+        result.notices.insert(0, str(damaged))
+        return result
+
+
+def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, state: BuildState | None = None,
+                keep_site_on_failure: bool = False,
+                progress: Callable[[str, int, int], None] = lambda phase, done, total: None) -> BuildResult:
     """Build the garden. With `state` (the preview server's), remember results in memory;
     without, use the on-disk cache beside the output folder.
 
@@ -137,11 +154,15 @@ def build_site(config: Config, *, write: bool = True, jobs: int | None = None, s
     phase("link graph")
     graph = build_graph(indexed.notes, bodies)
     result.diagnostics.extend(graph.diagnostics)
+    result.orphans = list(graph.orphans)
     result.diagnostics.extend(embed_problems(bodies))
     garden = Garden(config, indexed.notes, bodies, graph)
 
     phase("pages")
-    writer = SiteWriter(config.output_dir, state.outputs or None) if write else None
+    # The search index is written after the site, outside the writer: name its files, so they count as stale
+    # once search is turned off.
+    previous = state.outputs | set(search_index_files(config.output_dir)) if state.outputs and write else None
+    writer = SiteWriter(config.output_dir, previous) if write else None
     try:
         expander = Expander(bodies, store)
         result.pages, result.rendered_pages, failed = write_pages(garden, writer, state, expander,
@@ -151,11 +172,11 @@ def build_site(config: Config, *, write: bool = True, jobs: int | None = None, s
                            sorted(result.diagnostics, key=lambda d: (d.level != "error", d.path, d.line)))
         if writer:
             phase("write")
-            result.assets = copy_files(config, indexed.assets, writer)
             write_extras(garden, writer)
             if config.search:  # the index is remade after the site is written; until then, keep the old
                 for rel in search_index_files(config.output_dir):
                     writer.keep(rel)
+            result.assets = copy_files(config, indexed.assets, writer, result.diagnostics)  # last: never over ours
             writer.commit()
             result.written = writer.written
             state.outputs = set(writer.paths)
@@ -367,10 +388,13 @@ def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState, ex
     return count - failed, rendered, failed
 
 
-def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter) -> int:
-    """The garden's own files (images, PDFs) beside its pages, and the static folder's files."""
-    for rel, source in assets.items():
-        writer.copy(asset_url(rel), source.path)
+def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter,
+               problems: list[Diagnostic]) -> int:
+    """The static folder's files, and the garden's own files (images, PDFs) beside its pages.
+
+    A garden file whose place is taken (by a page, the feed, a static file or
+    another file whose folder has the same URL) is left out and reported.
+    """
     statics: dict[str, Path] = {}
     for root in (default_dir("static"), config.root / "static"):  # the garden's own files win
         if root.is_dir():
@@ -379,7 +403,17 @@ def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter
                     statics[path.relative_to(root).as_posix()] = path
     for rel, path in statics.items():
         writer.copy(f"static/{rel}", path)
-    return len(assets)
+    copied = 0
+    for rel, source in assets.items():
+        url = asset_url(rel)
+        if writer.claimed(url):
+            problems.append(Diagnostic(rel, 0, "error", f"{rel} would be published at /{url}, which is already "
+                                                        "taken by another file or page; it is left out",
+                                       "rename the file or the folder it is in"))
+            continue
+        writer.copy(url, source.path)
+        copied += 1
+    return copied
 
 
 def write_extras(garden: Garden, writer: SiteWriter) -> None:

@@ -79,6 +79,10 @@ class SiteWriter:
         else:
             self._change(rel, source)
 
+    def claimed(self, rel: str) -> bool:
+        """Whether something is already written (or kept) at `rel`."""
+        return posixpath.normpath(rel) in self.paths
+
     def keep(self, rel: str) -> bool:
         """Carry a file over from the old site unchanged; False if there is none to carry."""
         if not os.path.isfile(os.path.join(self.output, rel)):  # (os.path: this runs for every page)

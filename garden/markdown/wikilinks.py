@@ -32,6 +32,7 @@ AUDIO = {".mp3", ".wav", ".ogg", ".m4a", ".flac", ".oga", ".opus"}
 VIDEO = {".mp4", ".webm", ".mov", ".ogv", ".mkv"}
 _SIZE = re.compile(r"^\s*(\d+)\s*(?:x\s*(\d+)\s*)?$")
 _PIPE = re.compile(r"\\?\|")
+_STOP = re.compile(r"\]\]|[\[\n]")
 
 
 @dataclass(frozen=True)
@@ -70,16 +71,17 @@ def anchor_id(anchor: str) -> str:
 def wikilinks_plugin(md: MarkdownIt, *, resolve: Resolve) -> None:
     def wikilink_rule(state: StateInline, silent: bool) -> bool:
         src, pos = state.src, state.pos
+        if _unclosable(state, pos, silent):
+            return True
         embed = src.startswith("![[", pos)
         if not embed and not src.startswith("[[", pos):
             return False
         start = pos + (3 if embed else 2)
-        end = src.find("]]", start)
-        if end < 0:
+        stop = _STOP.search(src, start)  # the first `]]`, or what cannot be inside one: `[` or a line end
+        if stop is None or stop.group() != "]]":
             return False
+        end = stop.start()
         inner = src[start:end]
-        if "\n" in inner or "[" in inner:
-            return False
         if not silent:
             link = parse_wikilink(inner, embed)
             token = state.push("wikilink", "", 0)
@@ -98,6 +100,29 @@ def wikilinks_plugin(md: MarkdownIt, *, resolve: Resolve) -> None:
     md.add_render_rule("wikilink", _render_wikilink)
 
 
+def _unclosable(state: StateInline, pos: int, silent: bool) -> bool:
+    """Take `[` or `![` with no `]` anywhere after it as the plain text it is, at once.
+
+    Otherwise each such bracket sends markdown-it's link rule to the end of the
+    paragraph looking for one, and a line of many `[[` takes minutes, not milliseconds.
+    """
+    src = state.src
+    if not (src.startswith("[", pos) or src.startswith("![", pos)):
+        return False
+    last = getattr(state, "_garden_last_close", None)
+    if last is None:
+        last = state._garden_last_close = src.rfind("]")  # type: ignore[attr-defined]
+    if last > pos:
+        return False
+    end = pos + 1
+    while end < state.posMax and src[end] in "[!":
+        end += 1
+    if not silent:
+        state.pending += src[pos:end]
+    state.pos = end
+    return True
+
+
 def _number_embeds(state: StateCore) -> None:
     """Lift paragraphs that hold only note embeds, and number those embeds' slots.
 
@@ -114,7 +139,10 @@ def _number_embeds(state: StateCore) -> None:
                   if c not in embeds and not (c.type in ("text", "softbreak") and not c.content.strip())]
         if not embeds or others or i == 0 or tokens[i - 1].type != "paragraph_open":
             continue
-        tokens[i - 1].hidden = tokens[i + 1].hidden = True
+        close = i + 1  # a footnote's back-reference may sit between the text and the paragraph's end
+        while tokens[close].type != "paragraph_close":
+            close += 1
+        tokens[i - 1].hidden = tokens[close].hidden = True
         for child in embeds:
             child.meta["slot"] = slot
             slot += 1

@@ -71,6 +71,7 @@ def make_server(site: Path, host: str, port: int, broadcast: Broadcast) -> Threa
                     self.send_response(HTTPStatus.MOVED_PERMANENTLY)
                     self.send_header("Location", path + "/")
                     self.send_header("Content-Length", "0")
+                    self.send_header("X-Content-Type-Options", "nosniff")
                     self.end_headers()
                     return
                 file = file / "index.html"
@@ -141,7 +142,10 @@ def make_server(site: Path, host: str, port: int, broadcast: Broadcast) -> Threa
 
 def resolve_request(root: Path, url_path: str) -> Path | None:
     """The file a URL path names inside `root`, or None for anything that would leave it."""
-    path = unquote(url_path, errors="strict") if "%" in url_path else url_path
+    try:
+        path = unquote(url_path, errors="strict") if "%" in url_path else url_path
+    except UnicodeDecodeError:  # `%c0%ae` and friends: bytes that are no text name no file
+        return None
     if "\x00" in path or "\\" in path:
         return None
     parts = [p for p in path.split("/") if p not in ("", ".")]

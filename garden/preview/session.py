@@ -13,18 +13,22 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, TextIO
 
 from ..config import Config, load_config
 from ..errors import Diagnostic, GardenError
+from ..lock import site_lock
 from ..pipeline import BuildResult, SiteKept, build_site
+from ..search import SearchError, index_site
 from ..state import BuildState, load_state
 from ..watch import Watcher
 from .server import Broadcast, make_server
 
 PORT_TRIES = 20
+SEARCH_SETTLE_SECONDS = 2.0  # the search index is remade once edits have paused this long
 
 
 class PreviewSession:
@@ -48,6 +52,11 @@ class PreviewSession:
         self._stopping = threading.Event()
         self._config_changed = False
         self._thread = threading.Thread(target=self._loop, name="garden-build", daemon=True)
+        # The search index is remade in the background, so it never delays a reload; the lock keeps
+        # its swap apart from a build writing the site.
+        self._site_lock = threading.Lock()
+        self._search_due = threading.Event()
+        self._search_thread = threading.Thread(target=self._search_loop, name="garden-search", daemon=True)
 
     def _load_config(self) -> Config:
         return load_config(self.config_path, **self.overrides)
@@ -57,7 +66,11 @@ class PreviewSession:
     def build_once(self) -> BuildResult | None:
         started = time.perf_counter()
         try:
-            result = build_site(self.config, state=self.state, keep_site_on_failure=True)
+            # A preview written to a folder of the user's (--output) is locked as `garden build` locks it.
+            shared = site_lock(self.config.output_dir, self.config.cache_dir) if self._temporary is None \
+                else nullcontext()
+            with self._site_lock, shared:
+                result = build_site(self.config, state=self.state, keep_site_on_failure=True)
         except SiteKept as kept:
             self._problems([f"{d.path}:{d.line}: {d.message}" for d in kept.diagnostics if d.level == "error"],
                            str(kept))
@@ -75,6 +88,8 @@ class PreviewSession:
               f"{result.rendered_pages} pages redone, {len(errors)} errors", file=self.log)
         self.broadcast.send("problems", errors)
         self.broadcast.send("reload", {"pages": result.rendered_pages})
+        if self.config.search:
+            self._search_due.set()
         if self.on_built:
             self.on_built(result)
         return result
@@ -111,6 +126,24 @@ class PreviewSession:
                     continue
             self.build_once()
 
+    def _search_loop(self) -> None:
+        while not self._stopping.is_set():
+            self._search_due.wait()
+            while not self._stopping.is_set():  # wait until no build has asked for an index for a while
+                self._search_due.clear()
+                if self._stopping.wait(SEARCH_SETTLE_SECONDS):
+                    return
+                if not self._search_due.is_set() and not self._dirty.is_set():
+                    break
+            if self._stopping.is_set():
+                return
+            try:
+                index = index_site(self.config.output_dir, lock=self._site_lock)
+            except SearchError as exc:
+                print(f"garden: {exc}", file=self.log)
+                continue
+            print(f"search index updated: {index.pages} pages in {index.seconds:.1f}s", file=self.log)
+
     # --- serving ---------------------------------------------------------------------------
 
     def watched(self) -> tuple[list[Path], list[Path]]:
@@ -120,14 +153,20 @@ class PreviewSession:
                 [self.config_path or root / "garden.yaml"])
 
     def serve(self, host: str, port: int, *, poll: bool = False, ready: Callable[[str], None] | None = None) -> None:
-        if self.build_once() is None and not (self.config.output_dir / "index.html").exists():
-            print("garden: the first build failed; fix the problems above and save to try again", file=self.log)
-        server = self.server = bind(self.config.output_dir, host, port, self.broadcast, self.log)
-        url = f"http://{host}:{server.server_address[1]}/"
+        # Watching starts before the first build, so a note saved while it runs gets a build of its own.
         folders, files = self.watched()
         watcher = Watcher(folders, files, self.request_build, poll=poll)
         watcher.start()
+        try:
+            if self.build_once() is None and not (self.config.output_dir / "index.html").exists():
+                print("garden: the first build failed; fix the problems above and save to try again", file=self.log)
+            server = self.server = bind(self.config.output_dir, host, port, self.broadcast, self.log)
+        except BaseException:
+            watcher.stop()
+            raise
+        url = f"http://{host}:{server.server_address[1]}/"
         self._thread.start()
+        self._search_thread.start()
         print(f"serving {url} (Ctrl+C to stop)", file=self.log)
         if ready:
             ready(url)
@@ -150,8 +189,10 @@ class PreviewSession:
         self._stopping.set()
         self._dirty.set()
         watcher.stop()
-        if self._thread.is_alive():
-            self._thread.join(timeout=30)
+        self._search_due.set()
+        for thread in (self._thread, self._search_thread):
+            if thread.is_alive():
+                thread.join(timeout=30)
         self.broadcast.close()
         server.server_close()
         if self._temporary:
