@@ -105,6 +105,8 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000, or the next free one)")
     serve.add_argument("--poll", action="store_true", help="poll for changes (for file systems without events)")
+    serve.add_argument("--charts", action="store_true",
+                       help="rerun chart scripts whose source or arguments changed, in the background")
     serve.set_defaults(run=run_serve)
 
     new = verbs.add_parser("new", help="start a new note", description="Create a note from the note template.",
@@ -261,7 +263,8 @@ def run_serve(args: argparse.Namespace) -> int:
     from .preview.session import PreviewSession
 
     # base_url is the deployed site's; in the preview, links (even the 404 page's) start at this server's root.
-    session = PreviewSession(args.config, {"content": args.content, "base_url": ""}, output=args.output)
+    session = PreviewSession(args.config, {"content": args.content, "base_url": ""}, output=args.output,
+                             run_charts=args.charts)
     session.serve(args.host, args.port, poll=args.poll)
     return EXIT_OK
 

@@ -34,10 +34,21 @@ def layout(count: int, edges: Sequence[tuple[int, int]], groups: Sequence[str] =
     for a, b in pairs:
         degree[a] += 1
         degree[b] += 1
-    xs, ys = _start(count, groups or [""] * count, degree)
+    groups = tuple(groups or [""] * count)
     steps = steps if steps is not None else max(STEPS[0], min(STEPS[1], WORK // count))
+    key = (count, tuple(pairs), groups, steps)
+    if key in _last:  # the preview server rebuilds often, mostly with the same links
+        return list(_last[key])
+    xs, ys = _start(count, groups, degree)
     _relax(xs, ys, pairs, steps)
-    return _scaled(xs, ys)
+    places = _scaled(xs, ys)
+    if len(_last) >= 4:  # the notes' and the tags' layouts, and the ones before them
+        del _last[next(iter(_last))]
+    _last[key] = tuple(places)
+    return places
+
+
+_last: dict[tuple, tuple[tuple[float, float], ...]] = {}  # the latest layouts, by their inputs
 
 
 def _start(count: int, groups: Sequence[str], degree: list[int]) -> tuple[list[float], list[float]]:

@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .config import Config
 from .graph import LinkGraph
+from .layout import layout
 from .models import NoteMeta
 from .paths import quote_url, tag_url
 
@@ -69,13 +70,26 @@ def robots(config: Config) -> bytes:
 
 
 def graph_json(notes: dict[str, NoteMeta], graph: LinkGraph) -> bytes:
-    """Nodes and edges of the whole garden, loaded on demand by the graph views."""
+    """Nodes and edges of the whole garden, laid out, loaded on demand by the graph pages.
+
+    Notes carry x, y from a layout of the link graph (notes of a folder start
+    together); tags carry x, y from a layout of the tag graph (tags that occur
+    together, nested tags with their parents). The browser only draws.
+    """
     keys = sorted(notes)
     index = {key: i for i, key in enumerate(keys)}
-    nodes = [{"id": notes[k].url, "title": notes[k].title, "tags": list(graph.note_tags.get(k, ())),
-              "links": len(graph.outgoing.get(k, ())) + len(graph.backlinks.get(k, ()))} for k in keys]
     edges = [[index[src], index[dst]] for src in keys for dst in graph.outgoing.get(src, ()) if dst in index]
-    tags = [{"id": tag_url(t), "name": graph.tag_names[t], "count": len(n)} for t, n in graph.tag_notes.items()]
+    places = layout(len(keys), [(a, b) for a, b in edges], [notes[k].folder for k in keys])
+    nodes = [{"id": notes[k].url, "title": notes[k].title, "tags": list(graph.note_tags.get(k, ())),
+              "links": len(graph.outgoing.get(k, ())) + len(graph.backlinks.get(k, ())), "x": x, "y": y}
+             for k, (x, y) in zip(keys, places)]
+    tag_keys = list(graph.tag_notes)
+    tag_index = {t: i for i, t in enumerate(tag_keys)}
+    tag_edges = [(tag_index[a], tag_index[b]) for a, b in graph.cooccurrence if a in tag_index and b in tag_index]
+    tag_edges += [(tag_index[t], tag_index[t.rpartition("/")[0]]) for t in tag_keys if "/" in t]
+    tag_places = layout(len(tag_keys), tag_edges, [t.split("/")[0] for t in tag_keys])
+    tags = [{"id": tag_url(t), "key": t, "name": graph.tag_names[t], "count": len(graph.tag_notes[t]), "x": x, "y": y}
+            for t, (x, y) in zip(tag_keys, tag_places)]
     cooccurrence = [[a, b, c] for (a, b), c in sorted(graph.cooccurrence.items())]
     data = {"nodes": nodes, "edges": edges, "tags": tags, "tag_pairs": cooccurrence}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -133,7 +133,7 @@ def test_every_internal_link_and_asset_exists(site):
         for href in parse(page).hrefs:
             if re.match(r"^[a-z]+:|^#|^//", href):
                 continue
-            path = href.split("#")[0]
+            path = href.split("#")[0].split("?")[0]  # a query (graph/?note=...) is read by the page's script
             # the 404 page links from the site root, since a host serves it at any address
             target = (out / path[1:]) if path.startswith("/") else (page.parent / path).resolve()
             if path.endswith("/") or path == "" or target.is_dir():

@@ -145,3 +145,25 @@ def test_missing_page_is_the_404_page(preview):
     server, _ = preview
     status, html = server.get("/no/such/page/")
     assert status == 404 and "Page not found" in html
+
+
+def test_the_search_index_follows_edits_in_the_background(preview):
+    """The reload is not held up by indexing; the index catches up once the saves stop."""
+    server, root = preview
+
+    def index_names() -> str:
+        status, entry = server.get("/pagefind/pagefind-entry.json")
+        return entry if status == 200 else ""
+
+    deadline = time.monotonic() + 30
+    while not index_names() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    first = index_names()
+    assert first, server.log.getvalue()
+    events = server.events()
+    (root / "content" / "c.md").write_text("# C\n\nA brand new note about lanterns.\n")
+    wait_for(events, "reload")
+    deadline = time.monotonic() + 30
+    while index_names() == first and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert index_names() != first  # a new note changes the index's fingerprint

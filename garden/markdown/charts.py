@@ -188,13 +188,11 @@ def _render_open(self: RendererProtocol, tokens: Sequence[Token], idx: int, opti
     if outcome.stale:
         html += ('<p class="chart-stale-note">Out of date: this chart was computed from an earlier version of '
                  f"{escapeHtml(outcome.script.rpartition('/')[2])}.</p>")
+    if outcome.table:  # before the caption: HTML allows a figcaption only first or last in a figure
+        html += f'<details class="chart-data"><summary>Data</summary>{outcome.table}</details>'
     return html
 
 
 def _render_close(self: RendererProtocol, tokens: Sequence[Token], idx: int, options: OptionsDict,
                   env: EnvType) -> str:
-    outcome: ChartOutcome = tokens[idx].meta["outcome"]
-    data = ""
-    if outcome.table:
-        data = f'<details class="chart-data"><summary>Data</summary>{outcome.table}</details>'
-    return f"{data}</figure>\n"
+    return "</figure>\n"

@@ -35,7 +35,11 @@ class PreviewSession:
     """Owns the site folder, the in-memory build state, and the rebuild loop."""
 
     def __init__(self, config_path: Path | None, overrides: dict, *, output: Path | None = None,
-                 log: TextIO | None = None, on_built: Callable[[BuildResult], None] | None = None):
+                 log: TextIO | None = None, on_built: Callable[[BuildResult], None] | None = None,
+                 run_charts: bool = False):
+        """`run_charts`: rerun chart scripts whose source or arguments changed (only when asked)."""
+        self.run_charts = run_charts
+        self._charts_running = threading.Lock()
         self.config_path = config_path
         self.overrides = overrides
         self.log = log or sys.stderr
@@ -90,9 +94,28 @@ class PreviewSession:
         self.broadcast.send("reload", {"pages": result.rendered_pages})
         if self.config.search:
             self._search_due.set()
+        if self.run_charts and any(_needs_chart_run(d) for d in result.diagnostics):
+            threading.Thread(target=self._refresh_charts, name="garden-charts", daemon=True).start()
         if self.on_built:
             self.on_built(result)
         return result
+
+    def _refresh_charts(self) -> None:
+        """Rerun changed chart scripts in the background; their new data files, being in the
+        content folder, are seen by the watcher and rebuild the page like any save."""
+        from ..charts.refresh import refresh_charts
+
+        if not self._charts_running.acquire(blocking=False):
+            return  # one run at a time; the next build asks again if still needed
+        try:
+            for run in refresh_charts(self.config, only_stale=True):
+                if run.status != "up to date":
+                    detail = f": {run.message}" if run.message else ""
+                    print(f"chart {run.script}: {run.status}{detail}", file=self.log)
+        except Exception as exc:  # a chart run must never take the preview down
+            print(f"garden: running charts failed: {exc}", file=self.log)
+        finally:
+            self._charts_running.release()
 
     def _where(self, d: Diagnostic) -> str:
         return f"{self.config.content}/{d.path}:{d.line}: {d.level}: {d.message}" if d.line else \
@@ -224,3 +247,8 @@ def bind(site: Path, host: str, port: int, broadcast: Broadcast, log: TextIO):
             print(f"port {port} is in use; using {candidate}", file=log)
         return server
     raise GardenError(f"ports {port}–{port + PORT_TRIES - 1} are all in use; choose another with --port")
+
+
+def _needs_chart_run(diagnostic: Diagnostic) -> bool:
+    message = diagnostic.message
+    return message.startswith("chart ") and ("is stale" in message or "has not been computed" in message)
