@@ -12,6 +12,7 @@ from itertools import combinations
 from .errors import Diagnostic
 from .markdown.wikilinks import anchor_id
 from .models import NoteBody, NoteMeta
+from .paths import slugify_path
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,21 @@ def build_graph(notes: dict[str, NoteMeta], bodies: dict[str, NoteBody]) -> Link
 
 def _index_tags(graph: LinkGraph, notes: dict[str, NoteMeta], bodies: dict[str, NoteBody]) -> None:
     tag_notes: dict[str, dict[str, None]] = defaultdict(dict)
+    spellings: dict[str, str] = {}  # tag key -> the first lowercased spelling seen for it
     for key, body in bodies.items():
         tags = []
         for tag in (*notes[key].tags, *body.tags):
-            lowered = tag.lower()
-            graph.tag_names.setdefault(lowered, tag)
-            if lowered not in tags:
-                tags.append(lowered)
+            # A tag is known by its page's path, so spellings that make one page are one tag.
+            canonical = slugify_path(tag.lower())
+            first = spellings.setdefault(canonical, tag.lower())
+            if first != tag.lower():
+                graph.diagnostics.append(Diagnostic(
+                    key, 1, "warning", f"tags '{graph.tag_names[canonical]}' and '{tag}' share the page "
+                                       f"tags/{canonical}/, so they are shown as one tag",
+                    "rename one of them if they mean different things"))
+            graph.tag_names.setdefault(canonical, tag)
+            if canonical not in tags:
+                tags.append(canonical)
         graph.note_tags[key] = tuple(tags)
         for tag in tags:
             parts = tag.split("/")
