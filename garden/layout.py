@@ -51,6 +51,16 @@ def layout(count: int, edges: Sequence[tuple[int, int]], groups: Sequence[str] =
 _last: dict[tuple, tuple[tuple[float, float], ...]] = {}  # the latest layouts, by their inputs
 
 
+def remember(layouts: dict) -> None:
+    """Take layouts kept from an earlier build (garden build keeps them in its cache)."""
+    for key, places in layouts.items():
+        _last.setdefault(key, places)
+
+
+def remembered() -> dict:
+    return dict(_last)
+
+
 def _start(count: int, groups: Sequence[str], degree: list[int]) -> tuple[list[float], list[float]]:
     """Each group on its own sunflower spiral (best-linked nodes in the middle); groups on a bigger one."""
     members: dict[str, list[int]] = defaultdict(list)

@@ -38,6 +38,7 @@ def slugify(text: str) -> str:
     return text or "untitled"
 
 
+@lru_cache(maxsize=65536)
 def slugify_path(path: str) -> str:
     """Slug every segment of a posix path ("Notes/My Note" -> "notes/my-note")."""
     return "/".join(slugify(part) for part in path.split("/") if part)

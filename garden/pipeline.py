@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import outputs
+from . import layout, outputs
 from .body import RecordingResolver, html_digest, render_body
 from .bodystore import BodyStore, DamagedStore
 from .charts.library import ChartLibrary, uses_charts
@@ -172,7 +172,9 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
                            sorted(result.diagnostics, key=lambda d: (d.level != "error", d.path, d.line)))
         if writer:
             phase("write")
+            layout.remember(state.layouts)  # the graph's layout is costly: keep it while links are unchanged
             write_extras(garden, writer)
+            state.layouts = layout.remembered()
             if config.search:  # the index is remade after the site is written; until then, keep the old
                 for rel in search_index_files(config.output_dir):
                     writer.keep(rel)

@@ -67,6 +67,7 @@ class BuildState:
     folders_of: dict[str, str] = field(default_factory=dict)  # the last build's notes -> their folders
     everything: str = ""  # digest of what every page depends on (templates, configuration, navigation)
     outputs: set[str] = field(default_factory=set)  # files the last build wrote into the output folder
+    layouts: dict = field(default_factory=dict)  # the graph layouts, by what they were computed from
     notice: str = ""  # said once when the stored cache could not be used
 
     def body_for(self, rel: str, body_key: str, resolve, names_unchanged: bool) -> NoteBody | None:
