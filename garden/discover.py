@@ -58,6 +58,10 @@ def discover(content_dir: Path, ignore: tuple[str, ...],
             except OSError as exc:
                 problems.append(Diagnostic(rel, 0, "error", f"cannot read file: {exc.strerror}"))
                 continue
+            if _reserved_on_windows(entry.name):
+                problems.append(Diagnostic(rel, 0, "warning", f"'{entry.name}' is a reserved name on Windows: "
+                                                              "the garden cannot be checked out there",
+                                           "rename the file"))
             stamp = (stat.st_size, stat.st_mtime_ns)
             previous = known.get(rel)
             if previous is not None and previous.stamp == stamp and previous.path == path:
@@ -88,3 +92,10 @@ def _inside(path: Path, root: Path) -> bool:
         return path.resolve().is_relative_to(root)
     except (OSError, RuntimeError):  # a symlink loop
         return False
+
+
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def _reserved_on_windows(name: str) -> bool:
+    return name.split(".")[0].upper() in _WINDOWS_RESERVED

@@ -189,8 +189,12 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     state.bodies = {key: (indexed.body_keys[key], body) for key, body in bodies.items()}
     state.graph, state.folders_of = graph, {key: note.folder for key, note in indexed.notes.items()}
     if write and persistent:
-        save_state(state, config.cache_dir)
-        store.prune({body.html_digest for body in bodies.values()})
+        try:
+            save_state(state, config.cache_dir)
+            store.prune({body.html_digest for body in bodies.values()})
+        except OSError as exc:  # the site is built; only the next build's head start is lost
+            result.notices.append(f"could not save the build cache in {config.cache_dir}: {exc.strerror or exc}; "
+                                  "the next build starts from scratch")
     result.notes = len(indexed.notes)
     result.diagnostics = suggest_links(result.diagnostics, lambda: link_names(indexed.notes.values()),
                                        key=state.names)

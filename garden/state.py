@@ -106,9 +106,12 @@ def save_state(state: BuildState, cache_dir: Path) -> None:
     (cache_dir / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
                                             "# garden's build cache: safe to delete.\n")
     temporary = cache_dir / f".{CACHE_FILE}.{os.getpid()}"
-    with temporary.open("wb") as handle:
-        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, cache_dir / CACHE_FILE)
+    try:
+        with temporary.open("wb") as handle:
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache_dir / CACHE_FILE)
+    finally:
+        temporary.unlink(missing_ok=True)  # an interrupted save leaves no half-written file
 
 
 def digest(*parts: object) -> str:

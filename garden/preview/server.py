@@ -71,7 +71,6 @@ def make_server(site: Path, host: str, port: int, broadcast: Broadcast) -> Threa
                     self.send_response(HTTPStatus.MOVED_PERMANENTLY)
                     self.send_header("Location", path + "/")
                     self.send_header("Content-Length", "0")
-                    self.send_header("X-Content-Type-Options", "nosniff")
                     self.end_headers()
                     return
                 file = file / "index.html"
@@ -97,12 +96,15 @@ def make_server(site: Path, host: str, port: int, broadcast: Broadcast) -> Threa
                 kind += "; charset=utf-8"
             self._send(status, data, kind, head)
 
+        def end_headers(self) -> None:  # every response, the library's own errors (400) included
+            self.send_header("X-Content-Type-Options", "nosniff")
+            super().end_headers()
+
         def _send(self, status: HTTPStatus, data: bytes, kind: str, head: bool) -> None:
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Cache-Control", "no-store")
-            self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             if not head:
                 self.wfile.write(data)
@@ -111,7 +113,6 @@ def make_server(site: Path, host: str, port: int, broadcast: Broadcast) -> Threa
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
-            self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()
             self.close_connection = True
             with broadcast.condition:
