@@ -85,6 +85,7 @@ class Indexed:
     charts: ChartLibrary  # chart scripts and their stored results (neither is published)
     names_unchanged: bool  # no note, title, alias or file added, renamed or removed since the last build
     relisted: set[str]  # notes new, or changed in how lists show them (title, tags, dates...)
+    reread_any: bool  # whether any note's file was read anew
 
 
 def build_site(config: Config, **options) -> BuildResult:
@@ -188,7 +189,8 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
         raise
     state.bodies = {key: (indexed.body_keys[key], body) for key, body in bodies.items()}
     state.graph, state.folders_of = graph, {key: note.folder for key, note in indexed.notes.items()}
-    if write and persistent:
+    unchanged = not (result.written or result.rendered_notes or relisted or indexed.reread_any)
+    if write and persistent and not unchanged:  # a build that changed nothing leaves the cache as it was
         try:
             save_state(state, config.cache_dir)
             store.prune({body.html_digest for body in bodies.values()})
@@ -212,6 +214,7 @@ def index_garden(config: Config, files: list[SourceFile], state: BuildState,
     assets: dict[str, SourceFile] = {}
     records: dict[str, MetaRecord] = {}
     relisted: set[str] = set()
+    reread_any = False  # any note read anew: the cache must learn its new stamp
     for source in files:
         if is_chart_file(source.rel):
             continue
@@ -230,6 +233,7 @@ def index_garden(config: Config, files: list[SourceFile], state: BuildState,
             meta = read_note(source, raw, dates, found)
             previous = record
             record = MetaRecord(key, meta, tuple(found), uses_charts(meta.body))
+            reread_any = True
             if previous is None or _listed(previous.meta) != _listed(meta):
                 relisted.add(source.rel)
         records[source.rel] = record
@@ -267,7 +271,7 @@ def index_garden(config: Config, files: list[SourceFile], state: BuildState,
     charts = ChartLibrary.build(files, problems)
     body_keys = {key: digest(records[key].key[0], body_config, charts.cache_key(records[key].uses_charts))
                  for key in published}
-    return Indexed(published, assets, resolver, body_keys, charts, names_unchanged, relisted)
+    return Indexed(published, assets, resolver, body_keys, charts, names_unchanged, relisted, reread_any)
 
 
 def _listed(meta: NoteMeta) -> tuple:
