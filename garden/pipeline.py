@@ -380,7 +380,6 @@ def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState, ex
         page = planned.make()
         crumbs = breadcrumbs(garden, page)
         page_digest = digest(common, renderer.template_digest(page.template), page, crumbs)
-        count += 1
         if writer and state.pages.get(page.output_path) == page_digest and writer.keep(page.output_path):
             digests[page.output_path] = page_digest
             continue

@@ -42,6 +42,7 @@ def test_second_build_writes_nothing(tmp_path):
     before = {p: p.stat().st_mtime_ns for p in config.output_dir.rglob("*") if p.is_file()}
     second = build_site(config, jobs=1)
     assert (second.written, second.rendered_notes, second.rendered_pages) == (0, 0, 0)
+    assert second.pages == first.pages == len(list(config.output_dir.rglob("index.html"))) + 1  # and 404.html
     assert {p: p.stat().st_mtime_ns for p in config.output_dir.rglob("*") if p.is_file()} == before
 
 
