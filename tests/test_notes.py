@@ -70,14 +70,14 @@ def test_latin1_crlf_bom_and_nul(garden):
     result, out = garden({
         "latin.md": "caf\xe9 cr\xe8me\n".encode("latin-1"),
         "crlf.md": b"\xef\xbb\xbf---\r\ntitle: CRLF\r\n---\r\nline one\r\nline two\r",
-        "nul.md": b"before\x00after\n",
+        "nul-bytes.md": b"before\x00after\n",
     })
     assert "café crème" in (out / "latin" / "index.html").read_text()
     assert "<title>CRLF · Test Garden</title>" in (out / "crlf" / "index.html").read_text()
-    assert "beforeafter" in (out / "nul" / "index.html").read_text()
+    assert "beforeafter" in (out / "nul-bytes" / "index.html").read_text()
     assert sorted(messages(result)) == [
         "latin.md:1: warning: file is not valid UTF-8; read as Latin-1\n    hint: save the note as UTF-8",
-        "nul.md:1: warning: file contains NUL bytes; they are dropped",
+        "nul-bytes.md:1: warning: file contains NUL bytes; they are dropped",
     ]
 
 
