@@ -40,3 +40,14 @@ def garden(tmp_path):
 
 def messages(result: BuildResult) -> list[str]:
     return [d.format() for d in result.diagnostics]
+
+
+def isolate_git(monkeypatch, tmp_path: Path) -> None:
+    """Git as on a machine with no git config: identity from the environment, nothing from ~/.gitconfig,
+    and no repository found above the test's folder."""
+    for kind in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{kind}_NAME", "Garden Test")
+        monkeypatch.setenv(f"GIT_{kind}_EMAIL", "garden@example.org")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))

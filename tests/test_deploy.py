@@ -10,7 +10,7 @@ import pytest
 from garden.cli import main
 from garden.write import MARKER
 
-from .conftest import write_garden
+from .conftest import isolate_git, write_garden
 
 NOTES = {"a.md": "# A\n\nSee [[b]].\n", "b.md": "# B\n\nBee.\n", "folder/c.md": "# C\n\nSea.\n"}
 
@@ -23,13 +23,7 @@ def git(cwd: Path, *args: str) -> str:
 
 @pytest.fixture(autouse=True)
 def git_identity(monkeypatch, tmp_path):
-    """Git as on a machine with no git config: identity from the environment, nothing from ~/.gitconfig."""
-    for kind in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{kind}_NAME", "Garden Test")
-        monkeypatch.setenv(f"GIT_{kind}_EMAIL", "garden@example.org")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # never find a repository above the test's
+    isolate_git(monkeypatch, tmp_path)
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from garden.preview import session as session_module
 from garden.preview.session import PreviewSession
 from garden.state import CACHE_FILE
 
-from ..conftest import REPO, write_garden
+from ..conftest import REPO, isolate_git, write_garden
 from .helpers import check_site, snapshot
 
 NOTES = {"a.md": "# A\n\nSee [[b]] and [[c]].\n", "b.md": "# B\n\nBee, see [[a]].\n", "folder/c.md": "# C\n\nSea.\n"}
@@ -296,12 +296,7 @@ print(json.dumps({"title": "T", "series": [{"points": [[0, 1], [1, 2]]}]}))
 
 @pytest.fixture
 def garden_in_git(tmp_path, monkeypatch):
-    for kind in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{kind}_NAME", "Garden Test")
-        monkeypatch.setenv(f"GIT_{kind}_EMAIL", "garden@example.org")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "no-global-gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    isolate_git(monkeypatch, tmp_path)
     root = tmp_path / "garden"
     files = {**NOTES, "img/pic.png": b"\x89PNG\r\n\x1a\n", "sims/s.py": CHART_SCRIPT,
              "chart.md": "```chart\nscript: s.py\n```\n", "odd.md": "---\ntitle: '{{title}}'\n---\n[[nowhere]]\n"}
