@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
+import re
 import time
 from pathlib import Path
 
@@ -28,45 +29,46 @@ def discover(content_dir: Path, ignore: tuple[str, ...],
     known = known or {}
     files: list[SourceFile] = []
     problems: list[Diagnostic] = []
-    patterns = tuple(p.lower() for p in ignore)
-    seen_dirs: set[Path] = set()
-    pending = [(root, "")]
+    ignored = _ignore_matcher(ignore)
+    seen_dirs: set[str] = set()
+    pending = [(str(root), "")]
     while pending:
         folder, rel_dir = pending.pop()
-        real = folder.resolve()
+        real = os.path.realpath(folder)
         if real in seen_dirs:  # a symlink back up the tree
             continue
         seen_dirs.add(real)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            entries = list(os.scandir(folder))
         except OSError as exc:
             problems.append(Diagnostic(rel_dir or ".", 0, "error", f"cannot read folder: {exc.strerror}"))
             continue
-        for entry in entries:
-            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-            if _ignored(rel, entry.name, patterns):
+        for entry in entries:  # (strings, not Paths: this loop runs for every file on every build)
+            name = entry.name
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            if ignored(rel.lower()) or ignored(name.lower()):
                 continue
-            path = Path(entry.path)
-            if entry.is_symlink() and not _inside(path, root):
+            if entry.is_symlink() and not _inside(Path(entry.path), root):
                 problems.append(Diagnostic(rel, 0, "warning", "symlink points outside the garden; skipped"))
                 continue
             try:
                 if entry.is_dir():
-                    pending.append((path, rel))
+                    pending.append((entry.path, rel))
                     continue
                 stat = entry.stat()
             except OSError as exc:
                 problems.append(Diagnostic(rel, 0, "error", f"cannot read file: {exc.strerror}"))
                 continue
-            if _reserved_on_windows(entry.name):
-                problems.append(Diagnostic(rel, 0, "warning", f"'{entry.name}' is a reserved name on Windows: "
+            if name.split(".")[0].upper() in _WINDOWS_RESERVED:
+                problems.append(Diagnostic(rel, 0, "warning", f"'{name}' is a reserved name on Windows: "
                                                               "the garden cannot be checked out there",
                                            "rename the file"))
             stamp = (stat.st_size, stat.st_mtime_ns)
             previous = known.get(rel)
-            if previous is not None and previous.stamp == stamp and previous.path == path:
+            if previous is not None and previous.stamp == stamp and str(previous.path) == entry.path:
                 files.append(previous)
                 continue
+            path = Path(entry.path)
             try:
                 data = path.read_bytes()
             except OSError as exc:
@@ -82,9 +84,11 @@ def discover(content_dir: Path, ignore: tuple[str, ...],
     return files, problems
 
 
-def _ignored(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
-    rel, name = rel.lower(), name.lower()
-    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(rel, p) for p in patterns)
+def _ignore_matcher(patterns: tuple[str, ...]):
+    """One compiled regex for all the ignore globs (matched against lowercased names and paths)."""
+    if not patterns:
+        return lambda text: False
+    return re.compile("|".join(fnmatch.translate(p.lower()) for p in patterns)).match
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -95,7 +99,3 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-
-
-def _reserved_on_windows(name: str) -> bool:
-    return name.split(".")[0].upper() in _WINDOWS_RESERVED

@@ -30,33 +30,91 @@ class LinkGraph:
     tag_names: dict[str, str] = field(default_factory=dict)  # lowercased -> as first written
     cooccurrence: Counter[tuple[str, str]] = field(default_factory=Counter)
     orphans: list[str] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    anchor_problems: dict[str, list[Diagnostic]] = field(default_factory=dict)  # note -> its links' missing anchors
+    tag_problems: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for problems in self.anchor_problems.values() for d in problems] + self.tag_problems
 
 
 def build_graph(notes: dict[str, NoteMeta], bodies: dict[str, NoteBody]) -> LinkGraph:
     """`notes` are the published notes; `bodies` their rendered bodies."""
     graph = LinkGraph()
-    backlinks: dict[str, dict[str, Backlink]] = defaultdict(dict)
-    for key, body in bodies.items():
-        targets: dict[str, None] = {}
-        for link in body.links:
-            target = link.resolved
-            if target.kind != "note" or target.key not in bodies:
-                continue
-            if link.anchor and not _has_anchor(bodies[target.key], link.anchor):
-                what = "block" if link.anchor.startswith("^") else "heading"
-                graph.diagnostics.append(Diagnostic(key, link.line, "warning",
-                                                    f"no {what} '{link.anchor}' in {target.key}",
-                                                    _anchor_hint(bodies[target.key], link.anchor)))
-            if target.key != key:
-                targets[target.key] = None
-                backlinks[target.key].setdefault(key, Backlink(key, link.context))
-        graph.outgoing[key] = list(targets)
-    graph.backlinks = {k: sorted(v.values(), key=lambda b: notes[b.source].title.lower())
-                       for k, v in backlinks.items()}
-    graph.orphans = sorted(k for k in bodies if not graph.outgoing.get(k) and k not in graph.backlinks)
+    backlinks: dict[str, list[Backlink]] = defaultdict(list)
+    for key in bodies:
+        for target, backlink in _link_note(graph, key, bodies):
+            backlinks[target].append(backlink)
+    graph.backlinks = {target: _ordered(found, notes) for target, found in backlinks.items()}
+    graph.orphans = _orphans(graph, bodies)
     _index_tags(graph, notes, bodies)
     return graph
+
+
+def update_graph(previous: LinkGraph, notes: dict[str, NoteMeta], bodies: dict[str, NoteBody],
+                 previous_bodies: dict[str, NoteBody], changed: set[str]) -> LinkGraph:
+    """The graph after the bodies of `changed` notes changed, given the last build's graph, in time
+    proportional to what they touch. Only for an edit that added, removed or relisted no note
+    (so every title is as it was); one that changes a note's tags rebuilds the tags from scratch.
+    Equal to `build_graph(notes, bodies)`: tests/test_incremental.py checks it after random edits."""
+    graph = LinkGraph(dict(previous.backlinks), dict(previous.outgoing), previous.note_tags, previous.tag_notes,
+                      previous.tag_names, previous.cooccurrence, [], dict(previous.anchor_problems),
+                      previous.tag_problems)
+    retargeted: dict[str, None] = {}  # notes whose backlinks may have changed
+    for key in changed:
+        retargeted.update(dict.fromkeys(previous.outgoing.get(key, ())))
+        for target, backlink in _link_note(graph, key, bodies):
+            retargeted[target] = None
+            found = [b for b in graph.backlinks.get(target, ()) if b.source != key]
+            graph.backlinks[target] = _ordered([*found, backlink], notes)
+    for target in retargeted:
+        kept = [b for b in graph.backlinks.get(target, ()) if b.source not in changed or target in
+                graph.outgoing[b.source]]
+        if kept:
+            graph.backlinks[target] = kept
+        else:
+            graph.backlinks.pop(target, None)
+    # A changed note's headings decide whether links into it find their anchors.
+    linking_in = {b.source for key in changed for b in graph.backlinks.get(key, ())} - changed
+    for key in linking_in:
+        _link_note(graph, key, bodies)
+    graph.orphans = _orphans(graph, bodies)
+    if any((*notes[k].tags, *bodies[k].tags) != (*notes[k].tags, *previous_bodies[k].tags) for k in changed):
+        graph.note_tags, graph.tag_notes, graph.tag_names, graph.cooccurrence = {}, {}, {}, Counter()
+        graph.tag_problems = []
+        _index_tags(graph, notes, bodies)
+    return graph
+
+
+def _link_note(graph: LinkGraph, key: str, bodies: dict[str, NoteBody]) -> list[tuple[str, Backlink]]:
+    """Record note `key`'s outgoing links and missing anchors in `graph`; returns the backlink
+    it gives each note it links to (with the first link's context)."""
+    targets: dict[str, Backlink] = {}
+    problems = []
+    for link in bodies[key].links:
+        target = link.resolved
+        if target.kind != "note" or target.key not in bodies:
+            continue
+        if link.anchor and not _has_anchor(bodies[target.key], link.anchor):
+            what = "block" if link.anchor.startswith("^") else "heading"
+            problems.append(Diagnostic(key, link.line, "warning", f"no {what} '{link.anchor}' in {target.key}",
+                                       _anchor_hint(bodies[target.key], link.anchor)))
+        if target.key != key and target.key not in targets:
+            targets[target.key] = Backlink(key, link.context)
+    graph.outgoing[key] = list(targets)
+    if problems:
+        graph.anchor_problems[key] = problems
+    else:
+        graph.anchor_problems.pop(key, None)
+    return list(targets.items())
+
+
+def _ordered(backlinks: list[Backlink], notes: dict[str, NoteMeta]) -> list[Backlink]:
+    return sorted(backlinks, key=lambda b: (notes[b.source].title.lower(), b.source))
+
+
+def _orphans(graph: LinkGraph, bodies: dict[str, NoteBody]) -> list[str]:
+    return sorted(k for k in bodies if not graph.outgoing.get(k) and k not in graph.backlinks)
 
 
 def _index_tags(graph: LinkGraph, notes: dict[str, NoteMeta], bodies: dict[str, NoteBody]) -> None:
@@ -69,7 +127,7 @@ def _index_tags(graph: LinkGraph, notes: dict[str, NoteMeta], bodies: dict[str, 
             canonical = slugify_path(tag.lower())
             first = spellings.setdefault(canonical, tag.lower())
             if first != tag.lower():
-                graph.diagnostics.append(Diagnostic(
+                graph.tag_problems.append(Diagnostic(
                     key, 1, "warning", f"tags '{graph.tag_names[canonical]}' and '{tag}' share the page "
                                        f"tags/{canonical}/, so they are shown as one tag",
                     "rename one of them if they mean different things"))

@@ -23,7 +23,7 @@ from .dirty import dirty_pages
 from .embeds import Expander, embed_problems
 from .errors import Diagnostic, GardenError
 from .gitdates import git_dates
-from .graph import build_graph
+from .graph import build_graph, update_graph
 from .hints import link_names, suggest_links
 from .index import Resolver, names_signature, read_note
 from .markdown.parser import make_parser
@@ -153,7 +153,11 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     relisted = indexed.relisted | added_or_removed
 
     phase("link graph")
-    graph = build_graph(indexed.notes, bodies)
+    if state.graph is not None and not relisted:  # every note and title as before: redo only what the edit touched
+        graph = update_graph(state.graph, indexed.notes, bodies, {k: b for k, (_, b) in state.bodies.items()},
+                             rendered)
+    else:
+        graph = build_graph(indexed.notes, bodies)
     result.diagnostics.extend(graph.diagnostics)
     result.orphans = list(graph.orphans)
     result.diagnostics.extend(embed_problems(bodies))
@@ -293,7 +297,9 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
     todo: list[NoteMeta] = []
     for key, note in indexed.notes.items():
         cached = state.body_for(key, indexed.body_keys[key], resolve, names_unchanged)
-        if cached is not None and store.has(cached.html_digest):
+        # On disk, the HTML of a cached body is assumed there (if it went missing, reading it says so
+        # and the build starts afresh): a check per note would cost a file system call each.
+        if cached is not None and (store.folder is not None or store.has(cached.html_digest)):
             bodies[key] = cached
         else:
             todo.append(note)
@@ -320,10 +326,15 @@ def _keep_bodies(rendered: Iterable[tuple[NoteBody, BodyHtml | None]], total: in
 
 
 _worker: tuple | None = None  # (parser, recorder, store), made once per process
+_worker_made_for: tuple = ()  # what `_worker` was made from: the preview reuses it while that holds
 
 
 def _init_worker(resolver: Resolver, raw_html: bool, charts: ChartLibrary, store_folder: Path | None) -> None:
-    global _worker
+    global _worker, _worker_made_for
+    made_for = (resolver, raw_html, charts.fingerprint, store_folder)
+    if _worker is not None and made_for[0] is _worker_made_for[0] and made_for[1:] == _worker_made_for[1:]:
+        return  # building the parser costs more than rendering a note
+    _worker_made_for = made_for
     recorder = RecordingResolver(resolver.resolve)
     _worker = (make_parser(recorder, raw_html=raw_html, charts=charts.lookup), recorder,
                BodyStore(store_folder) if store_folder else None)

@@ -26,13 +26,18 @@ def site_files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def clean_build(root: Path) -> dict[str, bytes]:
+def clean_build(root: Path, state: BuildState | None = None) -> dict[str, bytes]:
     """A build from nothing: no cache, a fresh output folder."""
     config = load_config(root / "garden.yaml", output=str(root / "clean"))
     shutil.rmtree(root / "clean", ignore_errors=True)
     shutil.rmtree(config.cache_dir, ignore_errors=True)
-    build_site(config, jobs=1)
+    build_site(config, jobs=1, state=state)
     return site_files(root / "clean")
+
+
+def graph_facts(graph) -> tuple:
+    return (graph.backlinks, graph.outgoing, graph.note_tags, graph.tag_notes, graph.tag_names,
+            graph.cooccurrence, graph.orphans, sorted(graph.diagnostics, key=repr))
 
 
 def test_second_build_writes_nothing(tmp_path):
@@ -119,7 +124,8 @@ def test_corrupt_cache_is_noticed_and_rebuilt(tmp_path):
 EDITS = st.lists(st.tuples(
     st.sampled_from(["edit", "delete", "create", "rename", "retitle", "retag"]),
     st.sampled_from(["a.md", "b.md", "c.md", "d/d.md", "e.md", "d/f.md", "d/index.md", "g/h/i.md"]),
-    st.sampled_from(["[[A]]", "[[B]]", "![[C#Part]]", "[[E]]", "#x/z", "[[D]] and [[F]]", "plain"]),
+    st.sampled_from(["[[A]]", "[[B]]", "![[C#Part]]", "[[E]]", "#x/z", "[[D]] and [[F]]", "plain", "[[A#Part]]",
+                     "[[C#Gone]] #X/Z"]),
 ), min_size=1, max_size=6)
 
 
@@ -145,4 +151,6 @@ def test_incremental_equals_clean_build(tmp_path_factory, edits):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(f"{text}\n\n## Part\n\nbody of {name}\n")
         build_site(config, jobs=1, state=state)
-    assert site_files(config.output_dir) == clean_build(root) | {}, edits
+    clean = BuildState()
+    assert site_files(config.output_dir) == clean_build(root, clean) | {}, edits
+    assert graph_facts(state.graph) == graph_facts(clean.graph), edits  # the graph, updated edit by edit
