@@ -13,11 +13,11 @@ import pickle
 from collections import OrderedDict
 from pathlib import Path
 
-from .errors import GardenError
+from .errors import CacheMismatch
 from .models import BodyHtml
 
 
-class DamagedStore(GardenError):
+class DamagedStore(CacheMismatch):
     """A stored body could not be read back (a truncated or overwritten cache file)."""
 
 MEMORY_ITEMS = 256  # recently read bodies kept, for notes embedded in many others

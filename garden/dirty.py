@@ -10,23 +10,44 @@ clean build after random edits.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 from .folders import FolderTree
 from .graph import LinkGraph
 from .models import NoteBody
 
-def dirty_pages(changed: set[str], relisted: set[str], previous: LinkGraph | None, graph: LinkGraph,
-                bodies: dict[str, NoteBody], tree: FolderTree, previous_folders: dict[str, str]) -> set | None:
-    """Keys of the note, tag and folder pages to re-plan, or None for all of them.
+PageKey = tuple
 
-    `changed`: notes added, removed, or changed in any way since the last build;
-    `relisted`: those of them whose entry in lists (title, tags, dates...) changed,
-    which is all a tag or folder page shows of a note.
-    `previous_folders`: each note's folder in the last build.
-    """
-    if previous is None or graph.tag_names != previous.tag_names:
-        return None
-    # An inline #tag is in the body, yet lists show it: a body edit can relist a note too.
+
+@dataclass(frozen=True)
+class Edit:
+    """What changed since the last build, as pages see it."""
+
+    changed: set[str]  # notes added, removed, or changed in any way
+    relisted: set[str]  # those whose entry in lists (title, tags, dates...) changed
+    relinked: bool  # whether any note's outgoing links changed
+
+
+def describe_edit(changed: set[str], relisted: set[str], previous: LinkGraph, graph: LinkGraph) -> Edit:
+    """`relisted`: notes whose front-matter changed how lists show them. An inline #tag is in
+    the body, yet lists show it: a body edit can relist a note too."""
     relisted = relisted | {k for k in changed if graph.note_tags.get(k) != previous.note_tags.get(k)}
+    relinked = any(graph.outgoing.get(k) != previous.outgoing.get(k) for k in changed)
+    return Edit(changed, relisted, relinked)
+
+
+def dirty_pages(edit: Edit, previous: LinkGraph, graph: LinkGraph, bodies: dict[str, NoteBody], tree: FolderTree,
+                previous_folders: dict[str, str], page_of: Callable[[str], PageKey]) -> set[PageKey] | None:
+    """Keys of the pages to re-plan, or None for all of them.
+
+    `previous_folders`: each note's folder in the last build; `page_of(note key)`:
+    the page that shows the note's body (its own, or the home's or a tag page's
+    when it introduces them).
+    """
+    if graph.tag_names != previous.tag_names:
+        return None
+    changed, relisted = edit.changed, edit.relisted
     folder_note_keys = {note.key for note in tree.folder_notes.values()}
     old_folders = set(previous_folders.values())
     if any(key in folder_note_keys or _was_folder_note(key, old_folders) for key in relisted):
@@ -34,10 +55,14 @@ def dirty_pages(changed: set[str], relisted: set[str], previous: LinkGraph | Non
     pages: set = set()
     embedders = _reverse_embeds(bodies)
     for key in changed:
-        pages.add(("note", key))
+        pages.add(page_of(key))
         for target in (*graph.outgoing.get(key, ()), *previous.outgoing.get(key, ())):
-            pages.add(("note", target))  # its backlinks list this note
-        pages.update(("note", e) for e in _embedding(key, embedders))
+            pages.add(page_of(target))  # its backlinks list this note
+        pages.update(page_of(e) for e in _embedding(key, embedders))
+    if relisted:
+        pages.update({("home",), ("tags",)})  # recent notes, stages, tag counts
+    if relisted or edit.relinked:
+        pages.update({("graph",), ("tag-graph",)})  # counts of notes, links and tags
     for key in relisted:
         for tag in (*graph.note_tags.get(key, ()), *previous.note_tags.get(key, ())):
             parts = tag.split("/")
@@ -47,13 +72,23 @@ def dirty_pages(changed: set[str], relisted: set[str], previous: LinkGraph | Non
                 pages.add(("folder", folder))
                 note = tree.folder_notes.get(folder)
                 if note is not None:
-                    pages.add(("note", note.key))
+                    pages.add(page_of(note.key))
                 if not folder:
                     break
                 folder = folder.rpartition("/")[0]
     return pages
 
 
+def stale_extras(edit: Edit | None) -> set[str]:
+    """The site-wide files (besides pages) an edit can change; None: a build from scratch."""
+    if edit is None:
+        return {"feed.xml", "sitemap.xml", "graph.json"}
+    stale = {"feed.xml"} if edit.changed else set()  # its entries show summaries of bodies
+    if edit.relisted:
+        stale.add("sitemap.xml")
+    if edit.relisted or edit.relinked:
+        stale.add("graph.json")
+    return stale
 def _was_folder_note(key: str, old_folders: set[str]) -> bool:
     return key.rpartition("/")[2].lower() == "index.md" or key[:-3] in old_folders
 

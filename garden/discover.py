@@ -15,8 +15,8 @@ from .models import SourceFile
 RACY_NS = 2_000_000_000  # a file modified this recently is read again next time, whatever its stamp says
 
 
-def discover(content_dir: Path, ignore: tuple[str, ...],
-             known: dict[str, SourceFile] | None = None) -> tuple[list[SourceFile], list[Diagnostic]]:
+def discover(content_dir: Path, ignore: tuple[str, ...], known: dict[str, SourceFile] | None = None,
+             only: set[str] | None = None) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Every file under `content_dir` not matched by an ignore glob, sorted by path.
 
     A file in `known` (the last build's) whose size and modification time are
@@ -24,12 +24,19 @@ def discover(content_dir: Path, ignore: tuple[str, ...],
     Symlinks are followed only while they stay inside the garden; one that
     points out of it is skipped with a warning, so a link can never publish
     a file from elsewhere on the machine.
+
+    `only`: the paths that changed since `known` was found (with no problem), when
+    the caller knows them: just those are looked at, unless only a walk can tell.
     """
     root = content_dir.resolve()
     known = known or {}
+    ignored = _ignore_matcher(ignore)
+    if only is not None and known:
+        rechecked = _recheck(root, ignored, known, only)
+        if rechecked is not None:
+            return rechecked, []
     files: list[SourceFile] = []
     problems: list[Diagnostic] = []
-    ignored = _ignore_matcher(ignore)
     seen_dirs: set[str] = set()
     pending = [(str(root), "")]
     while pending:
@@ -63,25 +70,63 @@ def discover(content_dir: Path, ignore: tuple[str, ...],
                 problems.append(Diagnostic(rel, 0, "warning", f"'{name}' is a reserved name on Windows: "
                                                               "the garden cannot be checked out there",
                                            "rename the file"))
-            stamp = (stat.st_size, stat.st_mtime_ns)
-            previous = known.get(rel)
-            if previous is not None and previous.stamp == stamp and str(previous.path) == entry.path:
-                files.append(previous)
-                continue
-            path = Path(entry.path)
             try:
-                data = path.read_bytes()
+                found = _source(rel, entry.path, stat, known.get(rel))
             except OSError as exc:
                 problems.append(Diagnostic(rel, 0, "error", f"cannot read file: {exc.strerror}"))
                 continue
-            if time.time_ns() - stat.st_mtime_ns < RACY_NS:
-                # Modified just now: a second save within the clock's tick (same size, same time) would look
-                # unchanged next time. As git does with "racily clean" entries, trust such a stamp never.
-                stamp = (-1, -1)
-            files.append(SourceFile(rel, path, hashlib.blake2b(data, digest_size=16).hexdigest(), stat.st_mtime,
-                                    stamp))
+            files.append(found)
     files.sort(key=lambda f: f.rel)
     return files, problems
+
+
+def _source(rel: str, path: str, stat: os.stat_result, previous: SourceFile | None) -> SourceFile:
+    """The file as found: the last build's record if its stamp is unchanged, else read and digested."""
+    stamp = (stat.st_size, stat.st_mtime_ns)
+    if previous is not None and previous.stamp == stamp and str(previous.path) == path:
+        return previous
+    data = Path(path).read_bytes()
+    if time.time_ns() - stat.st_mtime_ns < RACY_NS:
+        # Modified just now: a second save within the clock's tick (same size, same time) would look
+        # unchanged next time. As git does with "racily clean" entries, trust such a stamp never.
+        stamp = (-1, -1)
+    return SourceFile(rel, Path(path), hashlib.blake2b(data, digest_size=16).hexdigest(), stat.st_mtime, stamp)
+
+
+def _recheck(root: Path, ignored, known: dict[str, SourceFile], paths: set[str]) -> list[SourceFile] | None:
+    """The last build's files with just `paths` looked at again (the preview's watcher names them),
+    or None when only a walk can tell: a folder or a symlink among them, or a file that cannot be read."""
+    files = dict(known)  # in order of their paths, as a walk leaves them
+    added = False
+    for path in paths:
+        rel = os.path.relpath(path, root)
+        if rel == "." or rel.startswith(".."):
+            if rel == ".":
+                return None
+            continue  # not in the content folder (a template, the configuration)
+        rel = rel.replace(os.sep, "/")
+        parts = rel.split("/")
+        if any(ignored(part.lower()) or ignored("/".join(parts[: i + 1]).lower()) for i, part in enumerate(parts)):
+            continue
+        if any(os.path.islink(os.path.join(root, *parts[: i + 1])) for i in range(len(parts))):
+            return None
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            if rel not in files and any(k.startswith(rel + "/") for k in files):
+                return None  # a folder gone
+            files.pop(rel, None)
+            continue
+        except OSError:
+            return None
+        if not os.path.isfile(path) or parts[-1].split(".")[0].upper() in _WINDOWS_RESERVED:
+            return None
+        added = added or rel not in files
+        try:
+            files[rel] = _source(rel, path, stat, files.get(rel))
+        except OSError:
+            return None
+    return sorted(files.values(), key=lambda f: f.rel) if added else list(files.values())
 
 
 def _ignore_matcher(patterns: tuple[str, ...]):

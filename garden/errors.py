@@ -20,6 +20,11 @@ class OutputFolderError(GardenError):
     pass
 
 
+class CacheMismatch(GardenError):
+    """What the build cache says is on disk is not (a damaged cache, a site file removed by hand):
+    the build is abandoned, leaving the site as it was, and made again from scratch."""
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """A problem in one file: `path:line: level: message (hint)`."""

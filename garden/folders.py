@@ -33,7 +33,10 @@ class FolderTree:
     def speaks_for(self, note: NoteMeta) -> str | None:
         """The folder this note is the page of, if any."""
         folder = self.by_url.get(note.url)
-        return folder if folder is not None and self.folder_notes.get(folder) is note else None
+        if folder is None:
+            return None
+        owner = self.folder_notes.get(folder)  # (by key: a tree is reused while notes are only re-read)
+        return folder if owner is not None and owner.key == note.key else None
 
 
 def folder_tree(notes: list[NoteMeta]) -> FolderTree:

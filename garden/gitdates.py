@@ -12,7 +12,48 @@ from pathlib import Path
 
 
 def git_dates(content_dir: Path) -> dict[str, tuple[dt.date, dt.date]]:
-    """Map a path relative to `content_dir` to (first commit date, last commit date)."""
+    """Map a path relative to `content_dir` to (first commit date, last commit date).
+
+    Asked again with no new commit since (the preview rebuilds on every save), the last answer is reused."""
+    head = _head(content_dir)
+    remembered = _last.get(content_dir)
+    if head is not None and remembered is not None and remembered[0] == head:
+        return remembered[1]
+    dates = _read_dates(content_dir)
+    if head is not None:
+        _last[content_dir] = (head, dates)
+    return dates
+
+
+_last: dict[Path, tuple[tuple, dict]] = {}  # content folder -> (its repository's head, the dates then)
+
+
+def _head(content_dir: Path) -> tuple | None:
+    """What changes with every commit, checkout or reset: the stamps of HEAD and of the refs it may name.
+    None when the repository cannot be found this way (a worktree's `.git` file, no repository)."""
+    for folder in (content_dir.resolve(), *content_dir.resolve().parents):
+        git = folder / ".git"
+        if git.is_dir():
+            stamps = []
+            for name in ("HEAD", "packed-refs", "logs/HEAD"):
+                try:
+                    stat = (git / name).stat()
+                    stamps.append((name, stat.st_mtime_ns, stat.st_size))
+                except OSError:
+                    pass
+            try:
+                ref = (git / "HEAD").read_text().strip()
+                if ref.startswith("ref: "):
+                    stamps.append((ref, (git / ref[5:]).read_bytes()))
+            except OSError:
+                pass
+            return tuple(stamps)
+        if git.exists():
+            return None
+    return None
+
+
+def _read_dates(content_dir: Path) -> dict[str, tuple[dt.date, dt.date]]:
     try:
         top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=content_dir, capture_output=True,
                              text=True, timeout=30)

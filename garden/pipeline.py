@@ -14,14 +14,14 @@ from typing import Callable, Iterable
 
 from . import layout, outputs
 from .body import RecordingResolver, html_digest, render_body
-from .bodystore import BodyStore, DamagedStore
+from .bodystore import BodyStore
 from .charts.library import ChartLibrary, uses_charts
 from .charts.store import is_chart_file
 from .config import Config
 from .discover import discover
-from .dirty import dirty_pages
+from .dirty import Edit, describe_edit, dirty_pages, stale_extras
 from .embeds import Expander, embed_problems
-from .errors import Diagnostic, GardenError
+from .errors import CacheMismatch, Diagnostic, GardenError
 from .gitdates import git_dates
 from .graph import build_graph, update_graph
 from .hints import link_names, suggest_links
@@ -29,7 +29,8 @@ from .index import Resolver, names_signature, read_note
 from .markdown.parser import make_parser
 from .models import BodyHtml, Chunk, NoteBody, NoteMeta, SourceFile
 from .paths import asset_url
-from .plan import Garden, breadcrumbs, graph_links, nav_sections, plan_pages
+from .plan import (Garden, PageKey, breadcrumbs, graph_links, nav_sections, intro_pages, page_of, plan_page,
+                   plan_pages)
 from .render import PageRenderer
 from .resources import default_dir
 from .search import index_files as search_index_files
@@ -89,11 +90,11 @@ class Indexed:
 
 
 def build_site(config: Config, **options) -> BuildResult:
-    """Build the garden (see `_build_site`); when the cache turns out to be damaged part-way, the build
-    is abandoned (the site untouched), the cache dropped, and the garden built again from scratch."""
+    """Build the garden (see `_build_site`); when the cache turns out not to match the disk part-way,
+    the build is abandoned (the site untouched), the cache dropped, and the garden built again from scratch."""
     try:
         return _build_site(config, **options)
-    except DamagedStore as damaged:
+    except CacheMismatch as damaged:
         shutil.rmtree(config.cache_dir / "bodies", ignore_errors=True)
         (config.cache_dir / CACHE_FILE).unlink(missing_ok=True)
         if options.get("state") is not None:  # the preview's state, in memory: forget it all
@@ -104,13 +105,16 @@ def build_site(config: Config, **options) -> BuildResult:
 
 
 def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, state: BuildState | None = None,
-                keep_site_on_failure: bool = False,
+                keep_site_on_failure: bool = False, changed_paths: set[str] | None = None,
                 progress: Callable[[str, int, int], None] = lambda phase, done, total: None) -> BuildResult:
     """Build the garden. With `state` (the preview server's), remember results in memory;
     without, use the on-disk cache beside the output folder.
 
     With `keep_site_on_failure`, a page that fails to render (a template error)
     leaves the previous site in place and raises SiteKept with the problems.
+
+    `changed_paths`: the files changed since the last build with this `state`, when the caller
+    knows them (the preview's watcher does); None: every file is looked at.
 
     `progress(phase, done, total)` is called as each phase starts (done and total 0)
     and, while bodies render, with the count of notes rendered so far.
@@ -134,13 +138,16 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
         state.notice = ""
 
     phase("discover")
-    files, problems = discover(config.content_dir, config.ignore, state.files)
+    rechecking = changed_paths if state.walk_clean else None
+    files, problems = discover(config.content_dir, config.ignore, state.files, rechecking)
+    state.walk_clean = not problems
+    same_files = len(files) == len(state.files) and all(f.rel in state.files for f in files)
     state.files = {f.rel: f for f in files}
     result.diagnostics.extend(problems)
     result.sources = {f.rel for f in files}
 
     phase("index")
-    indexed = index_garden(config, files, state, result.diagnostics)
+    indexed = index_garden(config, files, same_files, state, result.diagnostics)
 
     phase("render notes")
     store = BodyStore(config.cache_dir / "bodies" if write else None)
@@ -161,7 +168,9 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     result.diagnostics.extend(graph.diagnostics)
     result.orphans = list(graph.orphans)
     result.diagnostics.extend(embed_problems(bodies))
-    garden = Garden(config, indexed.notes, bodies, graph)
+    edit = describe_edit(rendered | relisted, relisted, state.graph, graph) if state.graph is not None else None
+    same_tree = state.folders if edit is not None and not edit.relisted else None
+    garden = Garden(config, indexed.notes, bodies, graph, note_urls=indexed.resolver.by_url, tree=same_tree)
 
     phase("pages")
     # The search index is written after the site, outside the writer: name its files, so they count as stale
@@ -170,15 +179,15 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     writer = SiteWriter(config.output_dir, previous) if write else None
     try:
         expander = Expander(bodies, store)
-        result.pages, result.rendered_pages, failed = write_pages(garden, writer, state, expander,
-                                                                  rendered | relisted, relisted, result.diagnostics)
+        result.pages, result.rendered_pages, failed, planned_all = write_pages(garden, writer, state, expander,
+                                                                               edit, result.diagnostics)
         if failed and keep_site_on_failure:
             raise SiteKept(f"{failed} page(s) failed to render; the previous site is still served",
                            sorted(result.diagnostics, key=lambda d: (d.level != "error", d.path, d.line)))
         if writer:
             phase("write")
             layout.remember(state.layouts)  # the graph's layout is costly: keep it while links are unchanged
-            write_extras(garden, writer)
+            write_extras(garden, writer, stale_extras(None if planned_all else edit))
             state.layouts = layout.remembered()
             if config.search:  # the index is remade after the site is written; until then, keep the old
                 for rel in search_index_files(config.output_dir):
@@ -192,7 +201,8 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
             writer.abort()
         raise
     state.bodies = {key: (indexed.body_keys[key], body) for key, body in bodies.items()}
-    state.graph, state.folders_of = graph, {key: note.folder for key, note in indexed.notes.items()}
+    state.graph, state.folders = graph, garden.folders
+    state.folders_of = {key: note.folder for key, note in indexed.notes.items()}
     unchanged = not (result.written or result.rendered_notes or relisted or indexed.reread_any)
     if write and persistent and not unchanged:  # a build that changed nothing leaves the cache as it was
         try:
@@ -211,14 +221,17 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     return result
 
 
-def index_garden(config: Config, files: list[SourceFile], state: BuildState,
+def index_garden(config: Config, files: list[SourceFile], same_files: bool, state: BuildState,
                  problems: list[Diagnostic]) -> Indexed:
+    """Every note's front-matter and names (re-read only where the file changed), and the resolver.
+    `same_files`: no file added or removed since the last build."""
     dates = git_dates(config.content_dir) if config.git_dates else {}
     metas: list[NoteMeta] = []
     assets: dict[str, SourceFile] = {}
     records: dict[str, MetaRecord] = {}
     relisted: set[str] = set()
     reread_any = False  # any note read anew: the cache must learn its new stamp
+    previous_records = state.metas
     for source in files:
         if is_chart_file(source.rel):
             continue
@@ -226,7 +239,7 @@ def index_garden(config: Config, files: list[SourceFile], state: BuildState,
             assets[source.rel] = source
             continue
         key = (source.digest, dates.get(source.rel), int(source.mtime // 86400))
-        record = state.metas.get(source.rel)
+        record = previous_records.get(source.rel)
         if record is None or record.key != key:
             try:
                 raw = source.path.read_bytes()
@@ -267,13 +280,17 @@ def index_garden(config: Config, files: list[SourceFile], state: BuildState,
             folder = folder.rpartition("/")[0]
             folders.add(folder)
     kept = [m for m in metas if m.key in published or not m.published]
-    names = names_signature(kept, asset_urls, folders)
+    # Names come from what lists show of notes (see _listed), and from file paths: with neither changed,
+    # every link resolves as before, and the resolver still holds.
+    same_names = same_files and not relisted and records.keys() == previous_records.keys()
+    names = state.names if same_names else names_signature(kept, asset_urls, folders)
     names_unchanged = names == state.names and state.resolver is not None
     resolver = state.resolver if names_unchanged else Resolver.build(kept, asset_urls, folders)
     state.names, state.resolver = names, resolver
-    body_config = digest(config.raw_html)
     charts = ChartLibrary.build(files, problems)
-    body_keys = {key: digest(records[key].key[0], body_config, charts.cache_key(records[key].uses_charts))
+    # A body's key: its file's bytes, the options that shape its HTML, and the charts it may draw.
+    body_config = f"raw_html={config.raw_html}"
+    body_keys = {key: f"{records[key].key[0]}:{body_config}:{charts.cache_key(records[key].uses_charts)}"
                  for key in published}
     return Indexed(published, assets, resolver, body_keys, charts, names_unchanged, relisted, reread_any)
 
@@ -356,43 +373,52 @@ def _render_in_worker(note: NoteMeta) -> tuple[NoteBody, BodyHtml | None]:
 
 
 def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState, expander: Expander,
-                changed: set[str], relisted: set[str], problems: list[Diagnostic]) -> tuple[int, int, int]:
-    """Render every planned page, except those whose every input is as it was last time.
+                edit: Edit | None, problems: list[Diagnostic]) -> tuple[int, int, int, bool]:
+    """Render the pages an edit can have changed, carrying every other page over unplanned.
 
-    A page that nothing in `changed` (notes; `relisted`, those whose entry in
-    lists changed) can reach is carried over without
-    being planned at all; the rest are planned, and rendered if their digest moved.
-    Returns (pages, pages rendered anew, pages that failed).
+    With no `edit` (a first build) or when what every page shows changed
+    (templates, configuration, navigation), every page is planned; a planned
+    page is rendered only if its digest moved.
+    Returns (pages, pages rendered anew, pages that failed, whether all were planned).
     """
     shared = {"nav": nav_sections(garden), "stylesheets": STYLESHEETS, "graph_links": graph_links(garden)}
     renderer = PageRenderer(garden.config, shared, expander.html)
     common = digest(shared, garden.config, dt.date.today().year)
     everything = digest(common, [renderer.template_digest(t) for t in PAGE_TEMPLATES])
     dirty = None
-    if writer and everything == state.everything:
-        dirty = dirty_pages(changed, relisted, state.graph, garden.graph, garden.bodies, garden.folders,
-                            state.folders_of)
+    if writer and edit is not None and everything == state.everything:
+        shown_before = state.intros  # a note gone since: where it showed
+
+        def shown_on(key: str) -> PageKey:
+            note = garden.notes.get(key)
+            return page_of(garden, note) if note else shown_before.get(key, ("note", key))
+
+        dirty = dirty_pages(edit, state.graph, garden.graph, garden.bodies, garden.folders, state.folders_of,
+                            shown_on)
     state.everything = everything
-    count = rendered = failed = 0
-    written: set[str] = set()
+    state.intros = intro_pages(garden)
+    paths: dict[PageKey, str] = {}  # the pages this build has: carried over, then planned
     digests: dict[str, str] = {}
-    for planned in plan_pages(garden):
-        path = planned.output_path
+    if dirty is None:
+        planned = plan_pages(garden)
+    else:
+        for key, path in state.page_paths.items():
+            if key not in dirty and writer.keep(path):
+                paths[key], digests[path] = path, state.pages[path]
+        planned = [page for key in sorted(dirty, key=repr) if key not in paths and (page := plan_page(garden, key))]
+    rendered = failed = 0
+    written = set(digests)
+    for page_plan in planned:
+        path = page_plan.output_path
         if path in written:  # the planner should prevent this; never overwrite silently
             problems.append(Diagnostic(path, 0, "error", f"{path} would be written twice; the second is left out"))
             continue
         written.add(path)
-        count += 1
-        skippable = planned.key[0] in ("note", "tag", "folder")  # other pages summarise the whole garden
-        if dirty is not None and skippable and planned.key not in dirty and path in state.pages \
-                and writer.keep(path):
-            digests[path] = state.pages[path]
-            continue
-        page = planned.make()
+        page = page_plan.make()
         crumbs = breadcrumbs(garden, page)
         page_digest = digest(common, renderer.template_digest(page.template), page, crumbs)
-        if writer and state.pages.get(page.output_path) == page_digest and writer.keep(page.output_path):
-            digests[page.output_path] = page_digest
+        if writer and state.pages.get(path) == page_digest and writer.keep(path):
+            paths[page_plan.key], digests[path] = path, page_digest
             continue
         data, problem = renderer.render(page, {"breadcrumbs": crumbs})
         rendered += 1
@@ -400,12 +426,14 @@ def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState, ex
             problems.append(problem)
             failed += 1
             continue
-        digests[page.output_path] = page_digest
+        paths[page_plan.key], digests[path] = path, page_digest
         if writer:
-            writer.put(page.output_path, data)
+            writer.put(path, data)
     if writer:
-        state.pages = digests
-    return count - failed, rendered, failed
+        state.pages, state.page_paths = digests, paths
+        if failed:  # a page that failed is in neither: plan every page next time
+            state.everything = ""
+    return len(paths), rendered, failed, dirty is None
 
 
 def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter,
@@ -436,15 +464,21 @@ def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter
     return copied
 
 
-def write_extras(garden: Garden, writer: SiteWriter) -> None:
+def write_extras(garden: Garden, writer: SiteWriter, stale: set[str]) -> None:
+    """The feed, sitemap, robots.txt and graph data; of the first three, those not `stale` are kept."""
     config = garden.config
     notes = list(garden.notes.values())
-    writer.put("feed.xml", outputs.atom_feed(config, notes, {k: b.summary for k, b in garden.bodies.items()}))
-    pages = [("", max((n.updated for n in notes if n.updated), default=None))]
-    pages += [(n.url, n.updated) for n in notes if n.url]
-    writer.put("sitemap.xml", outputs.sitemap(config, pages))
+    makers = {
+        "feed.xml": lambda: outputs.atom_feed(config, notes, {k: b.summary for k, b in garden.bodies.items()}),
+        "sitemap.xml": lambda: outputs.sitemap(config, [("", max((n.updated for n in notes if n.updated),
+                                                                  default=None))]
+                                                       + [(n.url, n.updated) for n in notes if n.url]),
+        "graph.json": lambda: outputs.graph_json(garden.notes, garden.graph),
+    }
+    for name, make in makers.items():
+        if name in stale or not writer.keep(name):
+            writer.put(name, make())
     writer.put("robots.txt", outputs.robots(config))
-    writer.put("graph.json", outputs.graph_json(garden.notes, garden.graph))
     writer.put(".nojekyll", b"")
     if config.cname:
         writer.put("CNAME", (config.cname.strip() + "\n").encode("utf-8"))

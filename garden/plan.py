@@ -11,7 +11,7 @@ import datetime as dt
 import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from typing import Any, Callable
+from typing import Any, Callable, Container
 
 from .config import Config
 from .folders import FolderTree, folder_tree
@@ -136,10 +136,22 @@ class Garden:
     bodies: dict[str, NoteBody]
     graph: LinkGraph
     summaries: dict[str, NoteSummary] = field(default_factory=dict)  # made as pages ask for them
+    note_urls: Container[str] = ()  # the notes' page URLs (the resolver has them at hand)
+    tree: FolderTree | None = None  # the last build's, when no note was added, removed or relisted
 
     @cached_property
     def folders(self) -> FolderTree:
-        return folder_tree(list(self.notes.values()))
+        return self.tree or folder_tree(list(self.notes.values()))
+
+    @cached_property
+    def tags(self) -> TagIndex:
+        return tag_index(self.graph)
+
+    @cached_property
+    def tag_intros(self) -> dict[str, str]:
+        """Notes at tags/<tag>.md introduce that tag's page (as in Quartz): tag -> note key."""
+        return {n.url[5:].strip("/"): n.key for n in self.notes.values()
+                if n.url.startswith("tags/") and n.url[5:].strip("/") in self.graph.tag_notes}
 
     def body_ref(self, key: str) -> BodyRef:
         return BodyRef(key, expanded_digest(key, self.bodies))
@@ -158,25 +170,70 @@ class PlannedPage:
 
 
 def plan_pages(garden: Garden) -> list[PlannedPage]:
+    """Every page of the site."""
+    return [planned for key in page_keys(garden) if (planned := plan_page(garden, key))]
+
+
+def page_keys(garden: Garden) -> list[PageKey]:
     tree = garden.folders
-    tag_intros = _tag_intros(garden)
-    planned = []
-    for note in garden.notes.values():
-        folder = tree.speaks_for(note)
-        if folder == "" or note.url in tag_intros:
-            continue  # shown as the home's or a tag page's introduction
-        planned.append(PlannedPage(("note", note.key), _output_path(note.url),
-                                   partial(note_page, garden, note, folder)))
-    planned.append(PlannedPage(("home",), "index.html", partial(home_page, garden, tree.folder_notes.get(""))))
-    for folder in tree.members:
-        if folder and folder not in tree.folder_notes and folder_url(folder) != "tags/":
-            planned.append(PlannedPage(("folder", folder), _output_path(folder_url(folder)),
-                                       partial(folder_page, garden, folder)))
-    planned += tag_pages(garden, tag_intros)
-    planned += graph_pages(garden)
-    planned.append(PlannedPage(("404",), "404.html", lambda: Page("404.html", "404.html", "404", "Page not found",
-                                                                  "There is no page at this address.")))
-    return planned
+    keys: list[PageKey] = [("note", key) for key, note in garden.notes.items() if page_of(garden, note) == ("note", key)]
+    keys.append(("home",))
+    keys += [("folder", f) for f in tree.members if f and f not in tree.folder_notes and folder_url(f) != "tags/"]
+    keys.append(("tags",))
+    keys += [("tag", tag) for tag in garden.tags.ordered]
+    keys += [(kind,) for kind, url in (("graph", GRAPH_URL), ("tag-graph", TAG_GRAPH_URL)) if _graph_page_wanted(garden, kind)]
+    keys.append(("404",))
+    return keys
+
+
+def page_of(garden: Garden, note: NoteMeta) -> PageKey:
+    """The page that shows a note's body: its own, the home's (the root folder's note) or a tag's."""
+    if garden.folders.speaks_for(note) == "":
+        return ("home",)
+    if note.url.startswith("tags/") and note.url[5:].strip("/") in garden.graph.tag_notes:
+        return ("tag", note.url[5:].strip("/"))
+    return ("note", note.key)
+
+
+def intro_pages(garden: Garden) -> dict[str, PageKey]:
+    """The notes shown on a page not their own: the home's and the tag pages' introductions."""
+    intros: dict[str, PageKey] = {key: ("tag", tag) for tag, key in garden.tag_intros.items()}
+    home = garden.folders.folder_notes.get("")
+    if home is not None:
+        intros[home.key] = ("home",)
+    return intros
+
+
+def plan_page(garden: Garden, key: PageKey) -> PlannedPage | None:
+    """The page with this key, made only when asked; None if the garden has no such page (any more)."""
+    kind, name = key[0], key[1] if len(key) > 1 else ""
+    tree = garden.folders
+    if kind == "note":
+        note = garden.notes.get(name)
+        if note is None or page_of(garden, note) != key:
+            return None
+        return PlannedPage(key, _output_path(note.url), partial(note_page, garden, note, tree.speaks_for(note)))
+    if kind == "folder":
+        if name not in tree.members or not name or name in tree.folder_notes or folder_url(name) == "tags/":
+            return None
+        return PlannedPage(key, _output_path(folder_url(name)), partial(folder_page, garden, name))
+    if kind == "tag":
+        if name not in garden.graph.tag_notes:
+            return None
+        return PlannedPage(key, _output_path(tag_url(name)), partial(tag_page, garden, name))
+    if kind == "home":
+        return PlannedPage(key, "index.html", partial(home_page, garden, tree.folder_notes.get("")))
+    if kind == "tags":
+        return PlannedPage(key, "tags/index.html", partial(tags_index_page, garden))
+    if kind in ("graph", "tag-graph"):
+        if not _graph_page_wanted(garden, kind):
+            return None
+        url = GRAPH_URL if kind == "graph" else TAG_GRAPH_URL
+        return PlannedPage(key, _output_path(url), partial(graph_page, garden, kind))
+    if kind == "404":
+        return PlannedPage(key, "404.html", lambda: Page("404.html", "404.html", "404", "Page not found",
+                                                         "There is no page at this address."))
+    return None
 
 
 def _output_path(url: str) -> str:
@@ -238,33 +295,31 @@ def local_graph(garden: Garden, note: NoteMeta) -> dict[str, Any]:
     return {"connections": kept, "more_connections": len(found) - len(kept)}
 
 
-def graph_pages(garden: Garden) -> list[PlannedPage]:
-    """The whole garden's graph and the tag graph, each where no note, folder or tag page is already."""
+def _graph_page_wanted(garden: Garden, kind: str) -> bool:
+    """The whole garden's graph and the tag graph each have a page, unless a note, folder or tag
+    page already has its URL (or, for the tag graph, the garden has no tags)."""
+    if kind == "tag-graph":
+        return bool(garden.graph.tag_notes) and "graph" not in garden.graph.tag_notes \
+            and TAG_GRAPH_URL not in garden.note_urls and TAG_GRAPH_URL not in garden.folders.by_url
+    return GRAPH_URL not in garden.note_urls and GRAPH_URL not in garden.folders.by_url
+
+
+def graph_page(garden: Garden, kind: str) -> Page:
     graph = garden.graph
-    pages = []
-    taken = {n.url for n in garden.notes.values()} | {folder_url(f) for f in garden.folders.members} \
-        | {tag_url(t) for t in graph.tag_notes}
-    if GRAPH_URL not in taken:
+    if kind == "graph":
         links = sum(len(v) for v in graph.outgoing.values())
-        view = GraphView("notes", len(garden.notes), links)
-        pages.append(PlannedPage(("graph",), _output_path(GRAPH_URL), partial(
-            Page, GRAPH_URL, "graph.html", "graph", "Graph",
-            f"All {len(garden.notes)} notes of the garden and the {links} links between them, as a map.",
-            {"graph": view})))
-    if TAG_GRAPH_URL not in taken and graph.tag_notes:
-        view = GraphView("tags", len(graph.tag_notes), len(graph.cooccurrence))
-        pages.append(PlannedPage(("tag-graph",), _output_path(TAG_GRAPH_URL), partial(
-            Page, TAG_GRAPH_URL, "graph.html", "tag-graph", "Tag graph",
-            f"The garden's {len(graph.tag_notes)} tags, linked when notes carry them together.",
-            {"graph": view})))
-    return pages
+        return Page(GRAPH_URL, "graph.html", "graph", "Graph",
+                    f"All {len(garden.notes)} notes of the garden and the {links} links between them, as a map.",
+                    {"graph": GraphView("notes", len(garden.notes), links)})
+    return Page(TAG_GRAPH_URL, "graph.html", "tag-graph", "Tag graph",
+                f"The garden's {len(graph.tag_notes)} tags, linked when notes carry them together.",
+                {"graph": GraphView("tags", len(graph.tag_notes), len(graph.cooccurrence))})
 
 
 def graph_links(garden: Garden) -> dict[str, str]:
     """The graph pages' URLs for the navigation ("" for one that a note's page displaced)."""
-    planned = {page.key[0] for page in graph_pages(garden)}
-    return {"graph": GRAPH_URL if "graph" in planned else "",
-            "tag_graph": TAG_GRAPH_URL if "tag-graph" in planned else ""}
+    return {"graph": GRAPH_URL if _graph_page_wanted(garden, "graph") else "",
+            "tag_graph": TAG_GRAPH_URL if _graph_page_wanted(garden, "tag-graph") else ""}
 
 
 def home_page(garden: Garden, intro: NoteMeta | None) -> Page:
@@ -290,10 +345,17 @@ class StageGroup:
     notes: tuple[NoteSummary, ...]
 
 
-def tag_pages(garden: Garden, intros: dict[str, NoteMeta]) -> list[PlannedPage]:
-    graph = garden.graph
-    tags = graph.tag_notes
-    ordered = sorted(tags, key=lambda t: t.split("/"))
+@dataclass
+class TagIndex:
+    """The tags in the order the tag index lists them, with what each tag page shows of the others."""
+
+    ordered: list[str]  # parents before their children
+    children: dict[str, list[str]]
+    related: dict[str, dict[str, int]]  # tag -> tags that share notes with it -> how many
+
+
+def tag_index(graph: LinkGraph) -> TagIndex:
+    ordered = sorted(graph.tag_notes, key=lambda t: t.split("/"))
     children: dict[str, list[str]] = {}
     for tag in ordered:
         children.setdefault(tag.rpartition("/")[0], []).append(tag)
@@ -301,28 +363,30 @@ def tag_pages(garden: Garden, intros: dict[str, NoteMeta]) -> list[PlannedPage]:
     for (a, b), count in graph.cooccurrence.items():
         related.setdefault(a, {})[b] = count
         related.setdefault(b, {})[a] = count
+    return TagIndex(ordered, children, related)
 
-    def index() -> Page:
-        refs = tuple(TagRef(graph.tag_names[t], tag_url(t), len(tags[t]), t.count("/")) for t in ordered)
-        return Page("tags/", "tags.html", "tags", "Tags", f"All {len(tags)} tags in this garden", {"tags": refs})
 
-    def tag_page(tag: str) -> Page:
-        parent = tag.rpartition("/")[0]
-        notes = sorted((garden.notes[k] for k in tags[tag]), key=lambda n: n.title.lower())
-        pairs = sorted(related.get(tag, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:12]
-        intro = intros.get(tag_url(tag))
-        view = TagView(graph.tag_names[tag], tag_url(tag), tuple(summary(garden, n) for n in notes),
-                       tuple(_tag_ref(garden, t) for t in children.get(tag, ())),
-                       _tag_ref(garden, parent) if parent else None,
-                       tuple(TagRef(graph.tag_names[t], tag_url(t), c) for t, c in pairs),
-                       garden.body_ref(intro.key) if intro else None)
-        count = f"{len(notes)} note{'s' if len(notes) != 1 else ''} tagged #{view.name}"
-        return Page(tag_url(tag), "tag.html", "tag", intro.title if intro else f"#{view.name}",
-                    intro.description if intro and intro.description else count, {"tag": view},
-                    source=intro.key if intro else "")
+def tags_index_page(garden: Garden) -> Page:
+    graph, tags = garden.graph, garden.graph.tag_notes
+    refs = tuple(TagRef(graph.tag_names[t], tag_url(t), len(tags[t]), t.count("/")) for t in garden.tags.ordered)
+    return Page("tags/", "tags.html", "tags", "Tags", f"All {len(tags)} tags in this garden", {"tags": refs})
 
-    return [PlannedPage(("tags",), "tags/index.html", index),
-            *(PlannedPage(("tag", tag), _output_path(tag_url(tag)), partial(tag_page, tag)) for tag in ordered)]
+
+def tag_page(garden: Garden, tag: str) -> Page:
+    graph, index = garden.graph, garden.tags
+    parent = tag.rpartition("/")[0]
+    notes = sorted((garden.notes[k] for k in graph.tag_notes[tag]), key=lambda n: n.title.lower())
+    pairs = sorted(index.related.get(tag, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:12]
+    intro = garden.notes.get(garden.tag_intros.get(tag, ""))
+    view = TagView(graph.tag_names[tag], tag_url(tag), tuple(summary(garden, n) for n in notes),
+                   tuple(_tag_ref(garden, t) for t in index.children.get(tag, ())),
+                   _tag_ref(garden, parent) if parent else None,
+                   tuple(TagRef(graph.tag_names[t], tag_url(t), c) for t, c in pairs),
+                   garden.body_ref(intro.key) if intro else None)
+    count = f"{len(notes)} note{'s' if len(notes) != 1 else ''} tagged #{view.name}"
+    return Page(tag_url(tag), "tag.html", "tag", intro.title if intro else f"#{view.name}",
+                intro.description if intro and intro.description else count, {"tag": view},
+                source=intro.key if intro else "")
 
 
 @dataclass(frozen=True)
@@ -369,12 +433,6 @@ def folder_view(garden: Garden, folder: str) -> FolderView:
                       tuple(summary(garden, n) for n in tree.members.get(folder, ())),
                       tuple(Link(tree.title(f), folder_url(f), tree.totals.get(f, 0))
                             for f in tree.children.get(folder, ())))
-
-
-def _tag_intros(garden: Garden) -> dict[str, NoteMeta]:
-    """Notes at tags/<tag>.md introduce that tag's page (as in Quartz)."""
-    return {n.url: n for n in garden.notes.values()
-            if n.url.startswith("tags/") and n.url[5:].strip("/") in garden.graph.tag_notes}
 
 
 def _tag_ref(garden: Garden, tag: str, counted: bool = True) -> TagRef:

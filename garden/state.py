@@ -60,11 +60,15 @@ class BuildState:
     metas: dict[str, MetaRecord] = field(default_factory=dict)  # note rel -> record
     bodies: dict[str, tuple[str, NoteBody]] = field(default_factory=dict)  # note rel -> (body key, body)
     pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of everything it shows
+    page_paths: dict[tuple, str] = field(default_factory=dict)  # page key -> output path, of every page
+    intros: dict[str, tuple] = field(default_factory=dict)  # note -> the home or tag page it introduces
     names: str = ""  # digest of everything link resolution knows (see Resolver.signature)
     files: dict[str, SourceFile] = field(default_factory=dict)  # the last build's files, by path
+    walk_clean: bool = False  # the last look at the files found no problem: the next may look at changed ones only
     resolver: Any = None  # the last build's Resolver, reused while `names` is unchanged
     graph: Any = None  # the last build's LinkGraph, to see what an edit touched
     folders_of: dict[str, str] = field(default_factory=dict)  # the last build's notes -> their folders
+    folders: Any = None  # the last build's FolderTree, reused while no note is added, removed or relisted
     everything: str = ""  # digest of what every page depends on (templates, configuration, navigation)
     outputs: set[str] = field(default_factory=set)  # files the last build wrote into the output folder
     layouts: dict = field(default_factory=dict)  # the graph layouts, by what they were computed from

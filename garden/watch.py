@@ -18,7 +18,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-QUIET_SECONDS = 0.05
+QUIET_SECONDS = 0.03  # an editor's save is a burst of a few milliseconds
 _IGNORED_NAMES = ("*.swp", "*.swx", "*.swo", "*~", ".#*", "#*#", "4913", ".DS_Store", "*.tmp", ".~lock.*")
 _IGNORED_DIRS = (".obsidian", ".git", ".trash", "__pycache__", ".garden-cache")
 

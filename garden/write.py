@@ -21,7 +21,7 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import OutputFolderError
+from .errors import CacheMismatch, OutputFolderError
 
 MARKER = ".garden-build"  # says: this folder is a site garden wrote, safe to replace
 PATCH_LIMIT_FILES = 1500  # more changed files than this, and a fresh folder is cheaper
@@ -84,8 +84,12 @@ class SiteWriter:
         return posixpath.normpath(rel) in self.paths
 
     def keep(self, rel: str) -> bool:
-        """Carry a file over from the old site unchanged; False if there is none to carry."""
-        if not os.path.isfile(os.path.join(self.output, rel)):  # (os.path: this runs for every page)
+        """Carry a file over from the old site unchanged; False if there is none to carry.
+
+        A file the last build wrote is trusted to be there while the site is patched in place;
+        a new folder is made only of files that exist."""
+        trusted = self.staging is None and self.previous is not None and rel in self.previous
+        if not trusted and not os.path.isfile(os.path.join(self.output, rel)):
             return False
         self._keep(self._claim(rel))
         return True
@@ -110,7 +114,11 @@ class SiteWriter:
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.tmp-{os.getpid()}-",
                                              dir=self.output.parent))
         for rel in self.paths - set(self.changes):
-            _link_or_copy(self.output / rel, self._staged(rel))
+            try:
+                _link_or_copy(self.output / rel, self._staged(rel))
+            except FileNotFoundError:  # kept on trust (see `keep`), yet removed by hand
+                raise CacheMismatch(f"{self.output / rel} was removed since the last build; "
+                                    "rebuilding everything") from None
         for rel, data in self.changes.items():
             _write(self._staged(rel), data)
         self.changes = {}

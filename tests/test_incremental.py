@@ -123,7 +123,8 @@ def test_corrupt_cache_is_noticed_and_rebuilt(tmp_path):
 
 EDITS = st.lists(st.tuples(
     st.sampled_from(["edit", "delete", "create", "rename", "retitle", "retag"]),
-    st.sampled_from(["a.md", "b.md", "c.md", "d/d.md", "e.md", "d/f.md", "d/index.md", "g/h/i.md"]),
+    st.sampled_from(["a.md", "b.md", "c.md", "d/d.md", "e.md", "d/f.md", "d/index.md", "g/h/i.md", "index.md",
+                     "tags/x.md"]),
     st.sampled_from(["[[A]]", "[[B]]", "![[C#Part]]", "[[E]]", "#x/z", "[[D]] and [[F]]", "plain", "[[A#Part]]",
                      "[[C#Gone]] #X/Z"]),
 ), min_size=1, max_size=6)
@@ -139,18 +140,23 @@ def test_incremental_equals_clean_build(tmp_path_factory, edits):
     content = root / "content"
     for action, name, text in edits:
         path = content / name
+        touched = {path}  # as the watcher reports them
         if action == "delete":
             path.unlink(missing_ok=True)
         elif action == "rename" and path.exists():
             path.rename(path.with_name("renamed-" + path.name))
+            touched.add(path.with_name("renamed-" + path.name))
         elif action == "retitle" and path.exists():
             path.write_text(f"---\ntitle: {name.upper()}\n---\n{text}\n")
         elif action == "retag" and path.exists():
             path.write_text(f"---\ntags: [x, {len(text)}-t]\ndescription: {text}\n---\n{text}\n")
         else:
+            if not path.parent.exists():
+                touched.add(path.parent)  # a new folder is an event of its own
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(f"{text}\n\n## Part\n\nbody of {name}\n")
-        build_site(config, jobs=1, state=state)
+        # The preview's way: only the paths its watcher saw change are looked at again.
+        build_site(config, jobs=1, state=state, changed_paths={str(p.resolve()) for p in touched})
     clean = BuildState()
     assert site_files(config.output_dir) == clean_build(root, clean) | {}, edits
     assert graph_facts(state.graph) == graph_facts(clean.graph), edits  # the graph, updated edit by edit

@@ -69,7 +69,7 @@ class ChartLibrary:
                 library.scripts[source.rel] = source.digest
             elif lower.endswith(DATA_SUFFIX):
                 try:
-                    stored = loads(source.path.read_bytes(), source.rel)
+                    stored = _load(source)
                 except (OSError, StoreError) as exc:
                     message = exc.strerror if isinstance(exc, OSError) else str(exc)
                     problems.append(Diagnostic(source.rel, 0, "error", message,
@@ -135,10 +135,22 @@ class ChartLibrary:
 
 
 def _figure_parts(stored: StoredChart, path: str) -> ChartOutcome:
+    """The drawing of a stored result; the same result (the same object: see `_load`) is drawn once."""
+    drawn = _drawn.get(id(stored))
+    if drawn is not None and drawn[0] is stored and drawn[1].script == path:
+        return drawn[1]
     if stored.svg:
-        return ChartOutcome(path, sanitize_svg(stored.svg))
-    chart = parse_chart(stored.chart)
-    return ChartOutcome(path, render_responsive(chart), render_table(chart), chart.caption)
+        outcome = ChartOutcome(path, sanitize_svg(stored.svg))
+    else:
+        chart = parse_chart(stored.chart)
+        outcome = ChartOutcome(path, render_responsive(chart), render_table(chart), chart.caption)
+    if len(_drawn) > 1024:
+        _drawn.clear()
+    _drawn[id(stored)] = (stored, outcome)
+    return outcome
+
+
+_drawn: dict[int, tuple[StoredChart, ChartOutcome]] = {}
 
 
 def _last_line(text: str) -> str:
@@ -149,3 +161,15 @@ def _last_line(text: str) -> str:
 def uses_charts(body: str) -> bool:
     """Whether a note's Markdown has a chart block (worked out once per version of the note)."""
     return _CHART_FENCE.search(body) is not None
+
+
+_loaded: dict[tuple[str, str], StoredChart] = {}  # (path, digest) -> its data: the preview rebuilds on every save
+
+
+def _load(source: SourceFile) -> StoredChart:
+    key = (source.rel, source.digest)
+    if key not in _loaded:
+        if len(_loaded) > 4096:
+            _loaded.clear()
+        _loaded[key] = loads(source.path.read_bytes(), source.rel)
+    return _loaded[key]

@@ -55,6 +55,8 @@ class PreviewSession:
         self._dirty = threading.Event()
         self._stopping = threading.Event()
         self._config_changed = False
+        self._changed: set[str] = set()  # paths saved since the last build
+        self._changed_lock = threading.Lock()
         self._thread = threading.Thread(target=self._loop, name="garden-build", daemon=True)
         # The search index is remade in the background, so it never delays a reload; the lock keeps
         # its swap apart from a build writing the site.
@@ -67,14 +69,15 @@ class PreviewSession:
 
     # --- building ---------------------------------------------------------------------------
 
-    def build_once(self) -> BuildResult | None:
+    def build_once(self, changed: set[str] | None = None) -> BuildResult | None:
+        """Build the site; `changed`: the paths saved since the last build, if known."""
         started = time.perf_counter()
         try:
             # A preview written to a folder of the user's (--output) is locked as `garden build` locks it.
             shared = site_lock(self.config.output_dir, self.config.cache_dir) if self._temporary is None \
                 else nullcontext()
             with self._site_lock, shared:
-                result = build_site(self.config, state=self.state, keep_site_on_failure=True)
+                result = build_site(self.config, state=self.state, keep_site_on_failure=True, changed_paths=changed)
         except SiteKept as kept:
             self._problems([f"{d.path}:{d.line}: {d.message}" for d in kept.diagnostics if d.level == "error"],
                            str(kept))
@@ -131,6 +134,8 @@ class PreviewSession:
         config_file = (self.config_path or self.config.root / "garden.yaml").resolve()
         if any(Path(p) == config_file for p in paths):
             self._config_changed = True
+        with self._changed_lock:
+            self._changed |= paths
         self._dirty.set()
 
     def _loop(self) -> None:
@@ -139,7 +144,10 @@ class PreviewSession:
             if self._stopping.is_set():
                 return
             self._dirty.clear()
+            with self._changed_lock:
+                changed, self._changed = self._changed, set()
             if self._config_changed:
+                changed = None  # the content folder itself may have moved
                 self._config_changed = False
                 try:
                     output = self.config.output
@@ -147,7 +155,7 @@ class PreviewSession:
                 except GardenError as exc:
                     self._problems([str(exc)], "garden.yaml has problems; the last good site is still served")
                     continue
-            self.build_once()
+            self.build_once(changed)
 
     def _search_loop(self) -> None:
         while not self._stopping.is_set():
