@@ -53,6 +53,8 @@ def _take_marker(inline: Token) -> str | None:
     if not children or children[-1].type != "text":
         return None
     last = children[-1]
+    if "^" not in last.content:
+        return None  # most paragraphs: no need to run the regex along the whole line
     match = _MARKER.search(last.content)
     if not match:
         return None

@@ -53,24 +53,29 @@ def canonical_callout_type(name: str) -> str:
 
 
 def _callouts(state: StateCore) -> None:
+    source = state.tokens
+    if not any(token.type == "blockquote_open" for token in source):
+        return  # no quote, so no callout: nothing to rewrite
     tokens: list[Token] = []
     enclosing: list[Token | None] = []  # per open blockquote: its callout_open, or None
-    source = state.tokens
+    callouts = 0  # how many of `enclosing` are callouts
     i = 0
     while i < len(source):
         token = source[i]
         if token.type == "blockquote_close":
             callout = enclosing.pop()
             if callout is not None:
+                callouts -= 1
                 tokens.extend(_close_tokens(callout))
                 i += 1
                 continue
         # Each enclosing callout wraps its body in one more element (the content div).
-        token.level += sum(1 for callout in enclosing if callout is not None)
+        token.level += callouts
         if token.type == "blockquote_open":
             converted = _convert(source[i : i + 4])
             enclosing.append(converted[0] if converted else None)
             if converted:
+                callouts += 1
                 tokens.extend(converted)
                 i += 4
                 continue

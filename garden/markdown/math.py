@@ -9,6 +9,7 @@ known, so a formula that cannot be converted is reported with its line.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from latex2mathml.converter import convert
 from markdown_it import MarkdownIt
@@ -40,7 +41,7 @@ def _convert_all(state: StateCore) -> None:
     for token in state.tokens:
         if token.type == "math_block":
             _convert(token, token.map[0] if token.map else 0, state.env)
-        elif token.type == "inline" and token.children:
+        elif token.type == "inline" and token.children and "$" in token.content:  # no `$`, no formula
             line = token.map[0] if token.map else 0
             for child in token.children:
                 if child.type in _DISPLAY:
@@ -52,10 +53,18 @@ def _convert_all(state: StateCore) -> None:
 def _convert(token: Token, line: int, env: EnvType) -> None:
     latex = token.content.strip()
     try:
-        token.meta["mathml"] = convert(latex, display="block" if _DISPLAY[token.type] else "inline")
+        token.meta["mathml"] = _mathml(latex, "block" if _DISPLAY[token.type] else "inline")
     except Exception as error:  # latex2mathml raises many unrelated types
         message = str(error) or type(error).__name__
         report(env, line, "warning", f"could not render math: {latex}", hint=message)
+
+
+# latex2mathml takes a third of a millisecond per formula, and notes repeat the
+# same short formulas ($n$, $x_i$); its output depends only on these two arguments.
+# A formula that fails raises every time (nothing is cached), so each is reported.
+@lru_cache(maxsize=4096)
+def _mathml(latex: str, display: str) -> str:
+    return convert(latex, display=display)
 
 
 def _render_math(

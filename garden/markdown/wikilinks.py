@@ -132,12 +132,14 @@ def _number_embeds(state: StateCore) -> None:
     slot = 0
     tokens = state.tokens
     for i, token in enumerate(tokens):
-        if token.type != "inline" or not token.children:
+        if token.type != "inline" or not token.children or i == 0 or tokens[i - 1].type != "paragraph_open":
             continue
         embeds = [c for c in token.children if c.type == "wikilink" and _is_note_embed(c)]
+        if not embeds:
+            continue
         others = [c for c in token.children
                   if c not in embeds and not (c.type in ("text", "softbreak") and not c.content.strip())]
-        if not embeds or others or i == 0 or tokens[i - 1].type != "paragraph_open":
+        if others:
             continue
         close = i + 1  # a footnote's back-reference may sit between the text and the paragraph's end
         while tokens[close].type != "paragraph_close":
