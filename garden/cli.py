@@ -217,6 +217,8 @@ def index_search(config: Config, result: BuildResult) -> SearchIndex | None:
 
     if not config.search or result.output is None or not (result.output / "index.html").exists():
         return None
+    if result.written == 0 and (result.output / "pagefind" / "pagefind.js").exists():
+        return None  # the site is as the index saw it
     try:
         return index_site(result.output)
     except SearchError as exc:

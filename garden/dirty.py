@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .folders import FolderTree
-from .graph import LinkGraph
+from .graph import LinkGraph, backlink_from
 from .models import NoteBody
 
 PageKey = tuple
@@ -56,8 +56,10 @@ def dirty_pages(edit: Edit, previous: LinkGraph, graph: LinkGraph, bodies: dict[
     embedders = _reverse_embeds(bodies)
     for key in changed:
         pages.add(page_of(key))
-        for target in (*graph.outgoing.get(key, ()), *previous.outgoing.get(key, ())):
-            pages.add(page_of(target))  # its backlinks list this note
+        for target in {*graph.outgoing.get(key, ()), *previous.outgoing.get(key, ())}:
+            # its backlinks (title, context) and local graph show this note
+            if key in relisted or backlink_from(graph, target, key) != backlink_from(previous, target, key):
+                pages.add(page_of(target))
         pages.update(page_of(e) for e in _embedding(key, embedders))
     if relisted:
         pages.update({("home",), ("tags",)})  # recent notes, stages, tag counts

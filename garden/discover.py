@@ -8,6 +8,7 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import Callable
 
 from .errors import Diagnostic
 from .models import SourceFile
@@ -30,12 +31,27 @@ def discover(content_dir: Path, ignore: tuple[str, ...], known: dict[str, Source
     """
     root = content_dir.resolve()
     known = known or {}
-    ignored = _ignore_matcher(ignore)
+    ignored = ignore_matcher(ignore)
     if only is not None and known:
         rechecked = _recheck(root, ignored, known, only)
         if rechecked is not None:
             return rechecked, []
+    found, problems = walk(root, ignored)
     files: list[SourceFile] = []
+    for rel, path, stat in found:
+        try:
+            files.append(_source(rel, path, stat, known.get(rel)))
+        except OSError as exc:
+            problems.append(Diagnostic(rel, 0, "error", f"cannot read file: {exc.strerror}"))
+    files.sort(key=lambda f: f.rel)
+    return files, problems
+
+
+def walk(root: Path, ignored: Callable[[str], object]) -> tuple[list[tuple[str, str, os.stat_result]],
+                                                                list[Diagnostic]]:
+    """(path relative to `root`, path, stat) of every file below the (resolved) `root` that `ignored`
+    lets through, in no set order, with the problems met on the way."""
+    found = []
     problems: list[Diagnostic] = []
     seen_dirs: set[str] = set()
     pending = [(str(root), "")]
@@ -70,14 +86,8 @@ def discover(content_dir: Path, ignore: tuple[str, ...], known: dict[str, Source
                 problems.append(Diagnostic(rel, 0, "warning", f"'{name}' is a reserved name on Windows: "
                                                               "the garden cannot be checked out there",
                                            "rename the file"))
-            try:
-                found = _source(rel, entry.path, stat, known.get(rel))
-            except OSError as exc:
-                problems.append(Diagnostic(rel, 0, "error", f"cannot read file: {exc.strerror}"))
-                continue
-            files.append(found)
-    files.sort(key=lambda f: f.rel)
-    return files, problems
+            found.append((rel, entry.path, stat))
+    return found, problems
 
 
 def _source(rel: str, path: str, stat: os.stat_result, previous: SourceFile | None) -> SourceFile:
@@ -129,7 +139,7 @@ def _recheck(root: Path, ignored, known: dict[str, SourceFile], paths: set[str])
     return sorted(files.values(), key=lambda f: f.rel) if added else list(files.values())
 
 
-def _ignore_matcher(patterns: tuple[str, ...]):
+def ignore_matcher(patterns: tuple[str, ...]) -> Callable[[str], object]:
     """One compiled regex for all the ignore globs (matched against lowercased names and paths)."""
     if not patterns:
         return lambda text: False

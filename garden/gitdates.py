@@ -15,7 +15,7 @@ def git_dates(content_dir: Path) -> dict[str, tuple[dt.date, dt.date]]:
     """Map a path relative to `content_dir` to (first commit date, last commit date).
 
     Asked again with no new commit since (the preview rebuilds on every save), the last answer is reused."""
-    head = _head(content_dir)
+    head = head_stamp(content_dir)
     remembered = _last.get(content_dir)
     if head is not None and remembered is not None and remembered[0] == head:
         return remembered[1]
@@ -28,7 +28,7 @@ def git_dates(content_dir: Path) -> dict[str, tuple[dt.date, dt.date]]:
 _last: dict[Path, tuple[tuple, dict]] = {}  # content folder -> (its repository's head, the dates then)
 
 
-def _head(content_dir: Path) -> tuple | None:
+def head_stamp(content_dir: Path) -> tuple | None:
     """What changes with every commit, checkout or reset: the stamps of HEAD and of the refs it may name.
     None when the repository cannot be found this way (a worktree's `.git` file, no repository)."""
     for folder in (content_dir.resolve(), *content_dir.resolve().parents):

@@ -60,23 +60,21 @@ def update_graph(previous: LinkGraph, notes: dict[str, NoteMeta], bodies: dict[s
     graph = LinkGraph(dict(previous.backlinks), dict(previous.outgoing), previous.note_tags, previous.tag_notes,
                       previous.tag_names, previous.cooccurrence, [], dict(previous.anchor_problems),
                       previous.tag_problems)
-    retargeted: dict[str, None] = {}  # notes whose backlinks may have changed
     for key in changed:
-        retargeted.update(dict.fromkeys(previous.outgoing.get(key, ())))
-        for target, backlink in _link_note(graph, key, bodies):
-            retargeted[target] = None
-            found = [b for b in graph.backlinks.get(target, ()) if b.source != key]
-            graph.backlinks[target] = _ordered([*found, backlink], notes)
-    for target in retargeted:
-        kept = [b for b in graph.backlinks.get(target, ()) if b.source not in changed or target in
-                graph.outgoing[b.source]]
-        if kept:
-            graph.backlinks[target] = kept
-        else:
-            graph.backlinks.pop(target, None)
-    # A changed note's headings decide whether links into it find their anchors.
-    linking_in = {b.source for key in changed for b in graph.backlinks.get(key, ())} - changed
-    for key in linking_in:
+        linked = dict(_link_note(graph, key, bodies))
+        for target in (*previous.outgoing.get(key, ()), *linked):
+            current = graph.backlinks.get(target, [])
+            if backlink_from(graph, target, key) == linked.get(target):
+                continue  # (most edits leave a note's links and their context as they were)
+            entries = [b for b in current if b.source != key] + ([linked[target]] if target in linked else [])
+            if entries:
+                graph.backlinks[target] = _ordered(entries, notes)
+            else:
+                graph.backlinks.pop(target, None)
+    # A changed note's headings and block ids decide whether links into it find their anchors.
+    reanchored = [k for k in changed if (bodies[k].headings, bodies[k].block_ids)
+                  != (previous_bodies[k].headings, previous_bodies[k].block_ids)]
+    for key in {b.source for k in reanchored for b in graph.backlinks.get(k, ())} - changed:
         _link_note(graph, key, bodies)
     graph.orphans = _orphans(graph, bodies)
     if any((*notes[k].tags, *bodies[k].tags) != (*notes[k].tags, *previous_bodies[k].tags) for k in changed):
@@ -84,6 +82,11 @@ def update_graph(previous: LinkGraph, notes: dict[str, NoteMeta], bodies: dict[s
         graph.tag_problems = []
         _index_tags(graph, notes, bodies)
     return graph
+
+
+def backlink_from(graph: LinkGraph, target: str, source: str) -> Backlink | None:
+    """What the target's page shows of the source's link to it, if it links."""
+    return next((b for b in graph.backlinks.get(target, ()) if b.source == source), None)
 
 
 def _link_note(graph: LinkGraph, key: str, bodies: dict[str, NoteBody]) -> list[tuple[str, Backlink]]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
+from typing import Callable, Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 from .config import Config
@@ -20,8 +22,9 @@ def _absolute(config: Config, url: str) -> str:
     return (config.base_url or config.site_path) + quote_url(url)
 
 
-def atom_feed(config: Config, notes: list[NoteMeta], summaries: dict[str, str]) -> bytes:
-    recent = sorted(notes, key=lambda n: (n.updated or dt.date.min, n.title), reverse=True)[:FEED_ENTRIES]
+def atom_feed(config: Config, notes: Iterable[NoteMeta], summary: Callable[[str], str]) -> bytes:
+    """The most recently updated notes; `summary(note key)` is shown for a note with no description."""
+    recent = heapq.nlargest(FEED_ENTRIES, notes, key=lambda n: (n.updated or dt.date.min, n.title))
     updated = max((n.updated for n in recent if n.updated), default=dt.date.today())
     home = _absolute(config, "")
     lines = [
@@ -44,7 +47,7 @@ def atom_feed(config: Config, notes: list[NoteMeta], summaries: dict[str, str]) 
             f"    <id>{escape(url)}</id>",
             f"    <published>{_stamp(note.created)}</published>" if note.created else "",
             f"    <updated>{_stamp(note.updated or note.created or updated)}</updated>",
-            f"    <summary>{escape(note.description or summaries.get(note.key, ''))}</summary>",
+            f"    <summary>{escape(note.description or summary(note.key))}</summary>",
             *(f"    <category term={quoteattr(tag)}/>" for tag in note.tags),
             "  </entry>",
         ]

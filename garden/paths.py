@@ -14,7 +14,6 @@ input, so a NUL in rendered HTML can only be one of ours.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from functools import lru_cache
 import unicodedata

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import time
 from html import escape
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import layout, outputs
+from . import fingerprint, layout, outputs
 from .body import RecordingResolver, html_digest, render_body
 from .bodystore import BodyStore
 from .charts.library import ChartLibrary, uses_charts
 from .charts.store import is_chart_file
 from .config import Config
 from .discover import discover
-from .dirty import Edit, describe_edit, dirty_pages, stale_extras
+from .dirty import describe_edit, stale_extras
 from .embeds import Expander, embed_problems
 from .errors import CacheMismatch, Diagnostic, GardenError
 from .gitdates import git_dates
@@ -29,17 +28,14 @@ from .index import Resolver, names_signature, read_note
 from .markdown.parser import make_parser
 from .models import BodyHtml, Chunk, NoteBody, NoteMeta, SourceFile
 from .paths import asset_url
-from .plan import (Garden, PageKey, breadcrumbs, graph_links, nav_sections, intro_pages, page_of, plan_page,
-                   plan_pages)
-from .render import PageRenderer
+from .pages import write_pages
+from .plan import Garden
 from .resources import default_dir
 from .search import index_files as search_index_files
-from .state import CACHE_FILE, BuildState, MetaRecord, digest, load_state, save_state
+from .state import CACHE_FILE, BuildState, MetaRecord, load_state, save_state
 from .write import SiteWriter, check_output_folder
 
 PARALLEL_THRESHOLD = 200  # below this many notes, worker start-up costs more than it saves
-STYLESHEETS = ("static/style.css",)
-PAGE_TEMPLATES = ("note.html", "home.html", "folder.html", "tag.html", "tags.html", "404.html")
 
 
 class SiteKept(GardenError):
@@ -87,6 +83,7 @@ class Indexed:
     names_unchanged: bool  # no note, title, alias or file added, renamed or removed since the last build
     relisted: set[str]  # notes new, or changed in how lists show them (title, tags, dates...)
     reread_any: bool  # whether any note's file was read anew
+    reread: set[str] | None = None  # when the last build's index was patched: the notes read anew
 
 
 def build_site(config: Config, **options) -> BuildResult:
@@ -131,6 +128,15 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     if write:
         check_output_folder(config.output_dir, config.content_dir, config.root)
     persistent = state is None
+    inputs = None  # the fingerprint of what this build reads (see fingerprint.py)
+    if write and persistent:
+        inputs = fingerprint.take(config)
+        last = fingerprint.unchanged(config, inputs)
+        if last is not None:  # nothing this build reads changed: the site is as the last build left it
+            seconds = time.perf_counter() - started
+            return replace(last, written=0, rendered_notes=0, rendered_pages=0, notices=[], seconds=seconds,
+                           timings={"nothing changed": seconds})
+        fingerprint.forget(config)
     if state is None:
         state = load_state(config.cache_dir) if write else BuildState()
     if state.notice:
@@ -142,27 +148,29 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     files, problems = discover(config.content_dir, config.ignore, state.files, rechecking)
     state.walk_clean = not problems
     same_files = len(files) == len(state.files) and all(f.rel in state.files for f in files)
+    # Files found as they were are the very records of the last build: the rest changed.
+    changed_files = [f for f in files if state.files[f.rel] is not f] if same_files else None
     state.files = {f.rel: f for f in files}
     result.diagnostics.extend(problems)
-    result.sources = {f.rel for f in files}
+    result.sources = set(state.files)
 
     phase("index")
-    indexed = index_garden(config, files, same_files, state, result.diagnostics)
+    indexed = index_garden(config, files, changed_files, state, result.diagnostics)
 
     phase("render notes")
     store = BodyStore(config.cache_dir / "bodies" if write else None)
     bodies = render_bodies(indexed, config, jobs, state, store, progress)
     for body in bodies.values():
         result.diagnostics.extend(body.diagnostics)
-    rendered = {key for key, body in bodies.items() if state.bodies.get(key, (None, None))[1] is not body}
+    maybe_new = bodies if indexed.reread is None else indexed.reread
+    rendered = {key for key in maybe_new if key in bodies and state.bodies.get(key) is not bodies[key]}
     result.rendered_notes = len(rendered)
-    added_or_removed = set(bodies) ^ set(state.folders_of)
+    added_or_removed = set() if indexed.reread is not None else set(bodies) ^ set(state.folders_of)
     relisted = indexed.relisted | added_or_removed
 
     phase("link graph")
     if state.graph is not None and not relisted:  # every note and title as before: redo only what the edit touched
-        graph = update_graph(state.graph, indexed.notes, bodies, {k: b for k, (_, b) in state.bodies.items()},
-                             rendered)
+        graph = update_graph(state.graph, indexed.notes, bodies, state.bodies, rendered)
     else:
         graph = build_graph(indexed.notes, bodies)
     result.diagnostics.extend(graph.diagnostics)
@@ -179,8 +187,8 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     writer = SiteWriter(config.output_dir, previous) if write else None
     try:
         expander = Expander(bodies, store)
-        result.pages, result.rendered_pages, failed, planned_all = write_pages(garden, writer, state, expander,
-                                                                               edit, result.diagnostics)
+        result.pages, result.rendered_pages, failed, planned_all = write_pages(
+            garden, writer, state, expander, edit, result.diagnostics, jobs or os.cpu_count() or 1)
         if failed and keep_site_on_failure:
             raise SiteKept(f"{failed} page(s) failed to render; the previous site is still served",
                            sorted(result.diagnostics, key=lambda d: (d.level != "error", d.path, d.line)))
@@ -200,15 +208,18 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
         if writer:
             writer.abort()
         raise
-    state.bodies = {key: (indexed.body_keys[key], body) for key, body in bodies.items()}
+    state.bodies, state.body_keys = bodies, indexed.body_keys
     state.graph, state.folders = graph, garden.folders
-    state.folders_of = {key: note.folder for key, note in indexed.notes.items()}
+    if relisted or not state.folders_of:
+        state.folders_of = {key: note.folder for key, note in indexed.notes.items()}
     unchanged = not (result.written or result.rendered_notes or relisted or indexed.reread_any)
+    cached = True
     if write and persistent and not unchanged:  # a build that changed nothing leaves the cache as it was
         try:
             save_state(state, config.cache_dir)
             store.prune({body.html_digest for body in bodies.values()})
         except OSError as exc:  # the site is built; only the next build's head start is lost
+            cached = False
             result.notices.append(f"could not save the build cache in {config.cache_dir}: {exc.strerror or exc}; "
                                   "the next build starts from scratch")
     result.notes = len(indexed.notes)
@@ -218,14 +229,88 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     ended = time.perf_counter()
     result.timings = {name: end - start for (name, start), end in zip(marks, [t for _, t in marks[1:]] + [ended])}
     result.seconds = ended - started
+    if write and persistent and cached:
+        fingerprint.remember(config, inputs, result)
     return result
 
 
-def index_garden(config: Config, files: list[SourceFile], same_files: bool, state: BuildState,
+def index_garden(config: Config, files: list[SourceFile], changed: list[SourceFile] | None, state: BuildState,
                  problems: list[Diagnostic]) -> Indexed:
     """Every note's front-matter and names (re-read only where the file changed), and the resolver.
-    `same_files`: no file added or removed since the last build."""
+
+    `changed`: the files that differ from the last build's, when no file was added or
+    removed (None otherwise). When they change no note's names or place in lists, the
+    last build's index is patched rather than made again.
+    """
     dates = git_dates(config.content_dir) if config.git_dates else {}
+    same_dates = dates is state.dates or not (dates or state.dates)
+    made_for = (str(config.content_dir), config.raw_html)  # what else shapes the index
+    if changed is not None and state.indexed is not None and same_dates and state.indexed_for == made_for:
+        patched = _patch_index(config, state.indexed, changed, state, dates)
+        if patched is not None:
+            problems.extend(state.index_problems)
+            return patched
+    found_problems: list[Diagnostic] = []
+    indexed = _index_all(config, files, changed is not None, state, found_problems, dates)
+    state.indexed, state.indexed_for, state.dates, state.index_problems = indexed, made_for, dates, found_problems
+    problems.extend(found_problems)
+    return indexed
+
+
+def _read_record(source: SourceFile, dates: dict, previous: MetaRecord | None,
+                 problems: list[Diagnostic]) -> MetaRecord | None:
+    """The note's index entry: the last build's while its file (and dates) are the same, else read anew."""
+    key = (source.digest, dates.get(source.rel), int(source.mtime // 86400))
+    if previous is not None and previous.key == key:
+        return previous
+    try:
+        raw = source.path.read_bytes()
+    except OSError as exc:
+        problems.append(Diagnostic(source.rel, 0, "error", f"cannot read note: {exc.strerror}"))
+        return None
+    found: list[Diagnostic] = []
+    meta = read_note(source, raw, dates, found)
+    return MetaRecord(key, meta, tuple(found), uses_charts(meta.body))
+
+
+def _body_key(config: Config, record: MetaRecord, charts: ChartLibrary) -> str:
+    """What a body is rendered from: its file's bytes, the options that shape its HTML, the charts it may draw."""
+    return f"{record.key[0]}:raw_html={config.raw_html}:{charts.cache_key(record.uses_charts)}"
+
+
+def _patch_index(config: Config, previous: Indexed, changed: list[SourceFile], state: BuildState,
+                 dates: dict) -> Indexed | None:
+    """The last build's index with the changed files read again, or None if that is not enough:
+    a note's names or place in lists changed, a chart file changed, or a note could not be read."""
+    records = dict(state.metas)
+    notes, assets, body_keys = previous.notes, previous.assets, previous.body_keys
+    reread: set[str] = set()
+    for source in changed:
+        if is_chart_file(source.rel):
+            return None
+        if not source.is_note:
+            assets = dict(assets) if assets is previous.assets else assets
+            assets[source.rel] = source
+            continue
+        before = records.get(source.rel)
+        record = _read_record(source, dates, before, [])
+        if record is None or before is None or _listed(record.meta) != _listed(before.meta) \
+                or record.problems != before.problems:
+            return None
+        if record is not before:
+            records[source.rel] = record
+            reread.add(source.rel)
+            if source.rel in notes:
+                if notes is previous.notes:
+                    notes, body_keys = dict(notes), dict(body_keys)
+                notes[source.rel] = record.meta
+                body_keys[source.rel] = _body_key(config, record, previous.charts)
+    state.metas = records
+    return Indexed(notes, assets, previous.resolver, body_keys, previous.charts, True, set(), bool(reread), reread)
+
+
+def _index_all(config: Config, files: list[SourceFile], same_files: bool, state: BuildState,
+               problems: list[Diagnostic], dates: dict) -> Indexed:
     metas: list[NoteMeta] = []
     assets: dict[str, SourceFile] = {}
     records: dict[str, MetaRecord] = {}
@@ -238,20 +323,13 @@ def index_garden(config: Config, files: list[SourceFile], same_files: bool, stat
         if not source.is_note:
             assets[source.rel] = source
             continue
-        key = (source.digest, dates.get(source.rel), int(source.mtime // 86400))
-        record = previous_records.get(source.rel)
-        if record is None or record.key != key:
-            try:
-                raw = source.path.read_bytes()
-            except OSError as exc:
-                problems.append(Diagnostic(source.rel, 0, "error", f"cannot read note: {exc.strerror}"))
-                continue
-            found: list[Diagnostic] = []
-            meta = read_note(source, raw, dates, found)
-            previous = record
-            record = MetaRecord(key, meta, tuple(found), uses_charts(meta.body))
+        previous = previous_records.get(source.rel)
+        record = _read_record(source, dates, previous, problems)
+        if record is None:
+            continue
+        if record is not previous:
             reread_any = True
-            if previous is None or _listed(previous.meta) != _listed(meta):
+            if previous is None or _listed(previous.meta) != _listed(record.meta):
                 relisted.add(source.rel)
         records[source.rel] = record
         problems.extend(record.problems)
@@ -288,10 +366,7 @@ def index_garden(config: Config, files: list[SourceFile], same_files: bool, stat
     resolver = state.resolver if names_unchanged else Resolver.build(kept, asset_urls, folders)
     state.names, state.resolver = names, resolver
     charts = ChartLibrary.build(files, problems)
-    # A body's key: its file's bytes, the options that shape its HTML, and the charts it may draw.
-    body_config = f"raw_html={config.raw_html}"
-    body_keys = {key: f"{records[key].key[0]}:{body_config}:{charts.cache_key(records[key].uses_charts)}"
-                 for key in published}
+    body_keys = {key: _body_key(config, records[key], charts) for key in published}
     return Indexed(published, assets, resolver, body_keys, charts, names_unchanged, relisted, reread_any)
 
 
@@ -310,9 +385,14 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
     """
     resolve = indexed.resolver.resolve
     names_unchanged = indexed.names_unchanged
-    bodies: dict[str, NoteBody] = {}
     todo: list[NoteMeta] = []
-    for key, note in indexed.notes.items():
+    if indexed.reread is None:
+        bodies: dict[str, NoteBody] = {}
+        looked_at = indexed.notes
+    else:  # a patched index: only the notes read anew can have new bodies (the rest keep their places)
+        bodies = dict(state.bodies)
+        looked_at = {k: indexed.notes[k] for k in sorted(indexed.reread) if k in indexed.notes}
+    for key, note in looked_at.items():
         cached = state.body_for(key, indexed.body_keys[key], resolve, names_unchanged)
         # On disk, the HTML of a cached body is assumed there (if it went missing, reading it says so
         # and the build starts afresh): a check per note would cost a file system call each.
@@ -330,6 +410,8 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
         with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=setup) as pool:
             # map yields each chunk's results as it completes, so progress moves during the phase
             _keep_bodies(pool.map(_render_in_worker, todo, chunksize=chunk), len(todo), bodies, store, progress)
+    if indexed.reread is not None:
+        return bodies
     return {key: bodies[key] for key in indexed.notes}  # in the index's order, whatever came from where
 
 
@@ -372,70 +454,6 @@ def _render_in_worker(note: NoteMeta) -> tuple[NoteBody, BodyHtml | None]:
     return body, None
 
 
-def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState, expander: Expander,
-                edit: Edit | None, problems: list[Diagnostic]) -> tuple[int, int, int, bool]:
-    """Render the pages an edit can have changed, carrying every other page over unplanned.
-
-    With no `edit` (a first build) or when what every page shows changed
-    (templates, configuration, navigation), every page is planned; a planned
-    page is rendered only if its digest moved.
-    Returns (pages, pages rendered anew, pages that failed, whether all were planned).
-    """
-    shared = {"nav": nav_sections(garden), "stylesheets": STYLESHEETS, "graph_links": graph_links(garden)}
-    renderer = PageRenderer(garden.config, shared, expander.html)
-    common = digest(shared, garden.config, dt.date.today().year)
-    everything = digest(common, [renderer.template_digest(t) for t in PAGE_TEMPLATES])
-    dirty = None
-    if writer and edit is not None and everything == state.everything:
-        shown_before = state.intros  # a note gone since: where it showed
-
-        def shown_on(key: str) -> PageKey:
-            note = garden.notes.get(key)
-            return page_of(garden, note) if note else shown_before.get(key, ("note", key))
-
-        dirty = dirty_pages(edit, state.graph, garden.graph, garden.bodies, garden.folders, state.folders_of,
-                            shown_on)
-    state.everything = everything
-    state.intros = intro_pages(garden)
-    paths: dict[PageKey, str] = {}  # the pages this build has: carried over, then planned
-    digests: dict[str, str] = {}
-    if dirty is None:
-        planned = plan_pages(garden)
-    else:
-        for key, path in state.page_paths.items():
-            if key not in dirty and writer.keep(path):
-                paths[key], digests[path] = path, state.pages[path]
-        planned = [page for key in sorted(dirty, key=repr) if key not in paths and (page := plan_page(garden, key))]
-    rendered = failed = 0
-    written = set(digests)
-    for page_plan in planned:
-        path = page_plan.output_path
-        if path in written:  # the planner should prevent this; never overwrite silently
-            problems.append(Diagnostic(path, 0, "error", f"{path} would be written twice; the second is left out"))
-            continue
-        written.add(path)
-        page = page_plan.make()
-        crumbs = breadcrumbs(garden, page)
-        page_digest = digest(common, renderer.template_digest(page.template), page, crumbs)
-        if writer and state.pages.get(path) == page_digest and writer.keep(path):
-            paths[page_plan.key], digests[path] = path, page_digest
-            continue
-        data, problem = renderer.render(page, {"breadcrumbs": crumbs})
-        rendered += 1
-        if problem:
-            problems.append(problem)
-            failed += 1
-            continue
-        paths[page_plan.key], digests[path] = path, page_digest
-        if writer:
-            writer.put(path, data)
-    if writer:
-        state.pages, state.page_paths = digests, paths
-        if failed:  # a page that failed is in neither: plan every page next time
-            state.everything = ""
-    return len(paths), rendered, failed, dirty is None
-
-
 def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter,
                problems: list[Diagnostic]) -> int:
     """The static folder's files, and the garden's own files (images, PDFs) beside its pages.
@@ -469,7 +487,7 @@ def write_extras(garden: Garden, writer: SiteWriter, stale: set[str]) -> None:
     config = garden.config
     notes = list(garden.notes.values())
     makers = {
-        "feed.xml": lambda: outputs.atom_feed(config, notes, {k: b.summary for k, b in garden.bodies.items()}),
+        "feed.xml": lambda: outputs.atom_feed(config, notes, lambda key: garden.bodies[key].summary),
         "sitemap.xml": lambda: outputs.sitemap(config, [("", max((n.updated for n in notes if n.updated),
                                                                   default=None))]
                                                        + [(n.url, n.updated) for n in notes if n.url]),

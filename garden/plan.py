@@ -8,7 +8,6 @@ function here.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any, Callable, Container

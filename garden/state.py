@@ -58,7 +58,12 @@ class MetaRecord:
 class BuildState:
     stamp: str = STAMP
     metas: dict[str, MetaRecord] = field(default_factory=dict)  # note rel -> record
-    bodies: dict[str, tuple[str, NoteBody]] = field(default_factory=dict)  # note rel -> (body key, body)
+    bodies: dict[str, NoteBody] = field(default_factory=dict)  # note rel -> its rendered body
+    body_keys: dict[str, str] = field(default_factory=dict)  # note rel -> what its body was rendered from
+    indexed: Any = None  # the last build's Indexed, patched by a build that changed no note's names
+    indexed_for: tuple = ()  # the content folder and options it was made with
+    dates: Any = None  # the git dates that build used
+    index_problems: list = field(default_factory=list)  # what reading the notes found, by the last build
     pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of everything it shows
     page_paths: dict[tuple, str] = field(default_factory=dict)  # page key -> output path, of every page
     intros: dict[str, tuple] = field(default_factory=dict)  # note -> the home or tag page it introduces
@@ -80,10 +85,9 @@ class BuildState:
         When no note, title, alias or file was added, renamed or removed since the
         last build (`names_unchanged`), every link resolves as before without asking.
         """
-        cached = self.bodies.get(rel)
-        if not cached or cached[0] != body_key:
+        body = self.bodies.get(rel)
+        if body is None or self.body_keys.get(rel) != body_key:
             return None
-        body = cached[1]
         if names_unchanged or all(resolve(target, rel) == result for target, result in body.resolutions):
             return body
         return None

@@ -79,6 +79,30 @@ class SiteWriter:
         else:
             self._change(rel, source)
 
+    def carry(self, rels: list[str]) -> list[str]:
+        """Keep many files of the last build at once; returns those that could not be kept."""
+        if self.staging is None and self.previous is not None:  # patching: trusted, as in `keep`, and known valid
+            fresh = [rel for rel in rels if rel not in self.paths]
+            if len(fresh) == len(rels) and all(rel in self.previous for rel in rels):
+                self.paths.update(rels)
+                self.kept += len(rels)
+                return []
+        return [rel for rel in rels if not self.keep(rel)]
+
+    def stager(self) -> Stager:
+        """For worker processes that place pages in the new folder themselves (see `adopt`)."""
+        if not self.staging:
+            self._start_staging()
+        return Stager(self.output, self.staging)  # type: ignore[arg-type]
+
+    def adopt(self, rel: str, changed: bool) -> None:
+        """Count a file a `Stager` placed: `changed` if its bytes differ from the old site's."""
+        self._claim(rel)
+        if changed:
+            self.written += 1
+        else:
+            self.kept += 1
+
     def claimed(self, rel: str) -> bool:
         """Whether something is already written (or kept) at `rel`."""
         return posixpath.normpath(rel) in self.paths
@@ -191,6 +215,31 @@ def _signals_held():
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+class Stager:
+    """Places files in a staging folder: linked from the old site when their bytes are the same
+    (so unchanged files keep their identity), written otherwise. Safe to use from forked workers,
+    each placing files no other places."""
+
+    def __init__(self, output: Path, staging: Path):
+        self.output, self.staging = output, staging
+
+    def put(self, rel: str, data: bytes) -> bool:
+        """Place the file; True if its bytes differ from the old site's."""
+        target = self.staging / rel
+        if _same_bytes(self.output / rel, data):
+            _link_or_copy(self.output / rel, target)
+            return False
+        _write(target, data)
+        return True
+
+    def keep(self, rel: str) -> bool:
+        """Carry the old site's file over; False if there is none."""
+        if not os.path.isfile(self.output / rel):
+            return False
+        _link_or_copy(self.output / rel, self.staging / rel)
+        return True
 
 
 def _write(target: Path, data: bytes | Path) -> None:

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import posixpath
 import re
-import sys
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
+from .conftest import load_bench_generator
 
 
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("bench_generate", BENCH / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
 
-
-generate = _load_generator()
+generate = load_bench_generator()
 
 N = 50
 WIKILINK = re.compile(r"(?<!!)\[\[([^\]\n]+)\]\]")

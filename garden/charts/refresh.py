@@ -80,7 +80,7 @@ def find_charts(config: Config, problems: list[Diagnostic] | None = None) -> tup
 
     found: list[Diagnostic] = []
     files, _ = discover(config.content_dir, config.ignore)
-    indexed = index_garden(config, files, False, BuildState(), [])
+    indexed = index_garden(config, files, None, BuildState(), [])
     recorder = _Recorder(indexed.charts)
     md = make_parser(indexed.resolver.resolve, raw_html=config.raw_html, charts=recorder)
     for note in indexed.notes.values():

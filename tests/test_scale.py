@@ -1,0 +1,62 @@
+"""At scale: a generated 2,000-note garden builds whole and right, in parallel as in serial."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from garden.config import load_config
+from garden.pipeline import build_site
+from garden.state import BuildState
+
+from .conftest import load_bench_generator
+from .test_incremental import site_files
+
+def _garden(root: Path, notes: int) -> tuple[Path, dict]:
+    load_bench_generator().generate(notes, root / "content", seed=7)
+    (root / "garden.yaml").write_text("title: Scale\ngit_dates: false\nsearch: false\n")
+    return root / "garden.yaml", json.loads((root / "content" / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    config_file, manifest = _garden(tmp_path_factory.mktemp("scale"), 2000)
+    config = load_config(config_file)
+    state = BuildState()
+    result = build_site(config, jobs=2, state=state)
+    return config, manifest, result, state
+
+
+def test_every_note_folder_and_tag_has_its_page(built):
+    config, manifest, result, state = built
+    tags = {t for tag in manifest["tags"] for t in ("/".join(tag.split("/")[: i + 1]) for i in range(tag.count("/") + 1))}
+    # the notes, the home, a page per folder, the tag index and a page per tag, two graphs, the 404 page
+    assert result.notes == manifest["notes"] == 2000
+    assert result.pages == 2000 + 1 + manifest["folders"] + 1 + len(tags) + 2 + 1
+    assert len(list(config.output_dir.rglob("index.html"))) == result.pages - 1
+    assert result.errors == []
+
+
+def test_every_link_resolves_but_the_ones_generated_broken(built):
+    _, manifest, result, _ = built
+    broken = [d for d in result.warnings if d.message.startswith("broken link")]
+    assert len(broken) == manifest["broken_links"]
+    assert sorted({d.path for d in broken}) == sorted(manifest["notes_with_broken_links"])
+    assert [d for d in result.warnings if d not in broken] == []
+
+
+def test_backlink_counts_are_the_generators(built):
+    _, manifest, _, state = built
+    counts = {key: len(state.graph.backlinks.get(key, ())) for key in manifest["backlinks"]}
+    assert counts == manifest["backlinks"]
+
+
+def test_pages_rendered_in_parallel_equal_those_rendered_in_one_process(tmp_path):
+    config_file, _ = _garden(tmp_path, 600)  # enough pages that they are rendered by worker processes
+    serial = load_config(config_file, output=str(tmp_path / "serial"))
+    build_site(serial, jobs=1)
+    parallel = load_config(config_file, output=str(tmp_path / "parallel"))
+    build_site(parallel, jobs=2)
+    assert site_files(tmp_path / "parallel") == site_files(tmp_path / "serial")
