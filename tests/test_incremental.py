@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
+
+import pytest
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -160,3 +164,48 @@ def test_incremental_equals_clean_build(tmp_path_factory, edits):
     clean = BuildState()
     assert site_files(config.output_dir) == clean_build(root, clean) | {}, edits
     assert graph_facts(state.graph) == graph_facts(clean.graph), edits  # the graph, updated edit by edit
+
+
+def _age(root: Path, seconds: float = 60) -> None:
+    """Date every file back, as if saved a while ago (a file saved just now is never trusted by its stamp)."""
+    for path in root.rglob("*"):
+        if path.is_file():
+            stat = path.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - int(seconds * 1e9)))
+
+
+def test_an_unchanged_garden_is_answered_from_the_last_build(tmp_path):
+    config = write_garden(tmp_path, {**NOTES, "e.md": "Links to [[Nowhere]].\n"})
+    _age(tmp_path)
+    first = build_site(config, jobs=1)
+    second = build_site(config, jobs=1)
+    assert list(second.timings) == ["nothing changed"]
+    assert (second.pages, second.notes, second.diagnostics, second.written) == \
+        (first.pages, first.notes, first.diagnostics, 0)
+
+
+@pytest.mark.parametrize("change", ["note", "template", "config", "site removed", "saved just now"])
+def test_any_change_to_what_a_build_reads_means_a_real_build(tmp_path, change):
+    config = write_garden(tmp_path, NOTES)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "404.html").write_text("gone")
+    _age(tmp_path)
+    build_site(config, jobs=1)
+    if change == "note":
+        (config.content_dir / "a.md").write_text("changed")
+        _age(config.content_dir)
+    elif change == "template":
+        (tmp_path / "templates" / "404.html").write_text("gone!")
+        _age(tmp_path / "templates")
+    elif change == "config":
+        config = load_config(tmp_path / "garden.yaml", title="Another title")
+    elif change == "site removed":
+        shutil.rmtree(config.output_dir)
+    else:  # the same size and, within the clock's tick, the same time: only never trusting a fresh stamp helps
+        path = config.content_dir / "b.md"
+        stat = path.stat()
+        path.write_text(path.read_text().replace("B", "X"))
+        os.utime(path, ns=(stat.st_atime_ns, time.time_ns()))
+    again = build_site(config, jobs=1)
+    assert "nothing changed" not in again.timings
+    assert again.written > 0
