@@ -7,6 +7,7 @@ can then be rendered in parallel with every link already resolvable.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 import unicodedata
@@ -129,12 +130,28 @@ def _permalink_url(permalink: str, rel: str, line: int, problems: list[Diagnosti
 
 # --- resolution -------------------------------------------------------------------------------
 
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(name: str) -> str:
-    """How names compare: case-insensitive, and spaces, dashes and underscores are alike."""
+    """How names compare: case-insensitive, and spaces, dashes and underscores are alike.
+
+    Cached: a pure function of the string, asked again and again for the same link targets.
+    """
     name = unicodedata.normalize("NFC", name).strip().lower()
     if name.endswith(".md"):
         name = name[:-3]
-    return re.sub(r"[\s_\-]+", " ", name).strip()
+    return _SEPARATORS.sub(" ", name).strip()
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _dirname(path: str) -> str:
+    """posixpath.dirname, cached: source notes and candidate keys come back over and over."""
+    return posixpath.dirname(path)
+
+
+_MISSING = LinkTarget("missing")  # frozen: one answer shared by every broken link
 
 
 @dataclass(frozen=True)
@@ -165,6 +182,7 @@ class Resolver:
     by_name: dict[str, list[str]] = field(default_factory=dict)  # name_key of a title or alias -> keys
     asset_paths: dict[str, list[str]] = field(default_factory=dict)  # lowercased path suffix -> asset rels
     by_url: dict[str, NamedNote] = field(default_factory=dict)  # published notes by page URL
+    by_full: dict[str, list[str]] = field(default_factory=dict)  # name_key of a whole key -> keys
 
     @classmethod
     def build(cls, notes: list[NoteMeta], assets: dict[str, str], folders: set[str]) -> Resolver:
@@ -174,6 +192,7 @@ class Resolver:
         for note in notes:
             if note.published:
                 resolver.by_url.setdefault(note.url, resolver.notes[note.key])
+            resolver.by_full.setdefault(name_key(note.key), []).append(note.key)
             for suffix in _suffixes(note.key):
                 resolver.by_path.setdefault(name_key(suffix), []).append(note.key)
             for name in (note.title, *note.aliases):
@@ -191,15 +210,17 @@ class Resolver:
         """The note, asset, tag page or folder page `target` names, seen from note `source_key`."""
         target = target.strip()
         if not target:
-            return LinkTarget("missing")
-        asset = self._resolve_asset(target, source_key)
+            return _MISSING
+        folder = _dirname(source_key)
+        asset = self._resolve_asset(target, folder)
         if asset:
             return asset
-        folder = posixpath.dirname(source_key)
         keys = self._note_candidates(target, folder)
         if keys:
             chosen, candidates = _closest(keys, folder)
             note = self.notes[chosen]
+            if not candidates:
+                return _link_to(note.key, note.url, note.title, note.published)
             if not note.published:
                 return LinkTarget("unpublished", note.key, "", note.title, candidates)
             return LinkTarget("note", note.key, note.url, note.title, candidates)
@@ -214,30 +235,36 @@ class Resolver:
             if page:
                 return LinkTarget("note", page.key, page.url, page.title)
             return LinkTarget("folder", lowered, folder_url(lowered), lowered)
-        return LinkTarget("missing")
+        return _MISSING
 
     def _note_candidates(self, target: str, folder: str) -> list[str]:
         path = target.lstrip("/")
         if path.startswith("./") or path.startswith("../"):
             path = posixpath.normpath(posixpath.join(folder, path))
-        exact = self.by_path.get(name_key(path), [])
+        wanted = name_key(path)
         # A whole path beats a shorter suffix of another path: keep exact full-path matches first.
-        full = [k for k in exact if name_key(k) == name_key(path)]
+        # (Every key is a suffix of itself, so the keys whose whole path matches are all in by_path too.)
+        full = self.by_full.get(wanted)
         if full:
             return full
-        beside = [k for k in exact if name_key(k) == name_key(posixpath.join(folder, path))]
-        if beside:
-            return beside
+        exact = self.by_path.get(wanted)
         if exact:
+            if len(exact) == 1:  # beside the linking note or not, it is the one
+                return exact
+            beside = self.by_full.get(name_key(_join(folder, path)))
+            if beside:
+                beside = [k for k in exact if k in beside]
+                if beside:
+                    return beside
             return exact
-        return self.by_name.get(name_key(target), [])
+        return self.by_name.get(wanted if path == target else name_key(target), [])
 
-    def _resolve_asset(self, target: str, source_key: str) -> LinkTarget | None:
+    def _resolve_asset(self, target: str, folder: str) -> LinkTarget | None:
+        """`folder`: the linking note's."""
         path = target.lstrip("/")
-        if path.lower().endswith(".md") or "." not in posixpath.basename(path):
+        if "." not in path[path.rfind("/") + 1:] or path.lower().endswith(".md"):  # no file extension, or a note
             return None
-        folder = posixpath.dirname(source_key)
-        for candidate in (posixpath.normpath(posixpath.join(folder, path)), posixpath.normpath(path)):
+        for candidate in (posixpath.normpath(_join(folder, path)), posixpath.normpath(path)):
             if candidate in self.assets:
                 return LinkTarget("asset", candidate, self.assets[candidate], posixpath.basename(candidate))
         matches = self.asset_paths.get(path.lower(), [])
@@ -245,6 +272,22 @@ class Resolver:
             chosen, candidates = _closest(matches, folder)
             return LinkTarget("asset", chosen, self.assets[chosen], posixpath.basename(chosen), candidates)
         return None
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _link_to(key: str, url: str, title: str, published: bool) -> LinkTarget:
+    """An unambiguous link to a note, made once and shared (LinkTarget is frozen): making one costs
+    more than the rest of resolving it."""
+    return LinkTarget("note", key, url, title) if published else LinkTarget("unpublished", key, "", title)
+
+
+def _join(folder: str, path: str) -> str:
+    """posixpath.join of two strings, without its generality: it is called for most links."""
+    if path.startswith("/"):
+        return path
+    if not folder or folder.endswith("/"):
+        return folder + path
+    return folder + "/" + path
 
 
 def _suffixes(path: str) -> list[str]:
@@ -266,9 +309,9 @@ def _closest(keys: list[str], folder: str) -> tuple[str, tuple[str, ...]]:
     Returns the choice and, when those rules could not tell candidates apart
     (the pick fell to alphabetical order), all of them, so the link is warned about.
     """
-    def rank(key: str) -> tuple[bool, int]:
-        return posixpath.dirname(key) != folder, key.count("/")
-
-    ordered = sorted(set(keys), key=lambda k: (rank(k), k))
-    tied = [k for k in ordered if rank(k) == rank(ordered[0])]
-    return ordered[0], tuple(tied) if len(tied) > 1 else ()
+    if len(keys) == 1:
+        return keys[0], ()
+    ranks = {k: (_dirname(k) != folder, k.count("/")) for k in keys}
+    best = min(ranks.values())
+    tied = sorted(k for k, r in ranks.items() if r == best)
+    return tied[0], tuple(tied) if len(tied) > 1 else ()

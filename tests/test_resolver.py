@@ -33,6 +33,10 @@ NOTES = [
     note("your-first-note.md", title="Your first note"),
     note("drafts/Secret.md", published=False),
     note("Alias String.md", aliases=["just one alias"]),
+    note("left/q/Topic.md"),
+    note("right/q/Topic.md"),
+    note("hidden/a/Twin.md", published=False),
+    note("hidden/b/Twin.md", published=False),
 ]
 ASSETS = {"images/chart.png": "images/chart.png", "docs/paper.pdf": "docs/paper.pdf",
           "ml/images/chart.png": "ml/images/chart.png"}
@@ -62,6 +66,10 @@ RESOLVER.add_tags({"ai/inference"})
     ("Latex", "plugins/x.md", "note", "plugins/Latex.md"),
     ("index", "ml/Batching.md", "note", "index.md"),  # an exact path from the root comes first
     ("index", "KV Cache.md", "note", "index.md"),
+    # a partial path matching several notes: the one beside the linking note, then the tie-break
+    ("q/Topic", "left/x.md", "note", "left/q/Topic.md"),
+    ("q/Topic", "right/x.md", "note", "right/q/Topic.md"),
+    ("q/topic", "right/q/x.md", "note", "right/q/Topic.md"),  # in the linking note's own folder
     # relative paths
     ("../KV Cache", "ml/Batching.md", "note", "KV Cache.md"),
     ("./Batching", "ml/index.md", "note", "ml/Batching.md"),
@@ -99,6 +107,26 @@ def test_ambiguous_link_names_every_candidate():
     resolved = RESOLVER.resolve("Latex", "index.md")
     assert resolved.key == "features/Latex.md"  # deterministic: alphabetical among equals
     assert resolved.candidates == ("features/Latex.md", "plugins/Latex.md")
+
+
+def test_ambiguous_unpublished_names_every_candidate():
+    resolved = RESOLVER.resolve("Twin", "index.md")
+    assert (resolved.kind, resolved.key, resolved.url) == ("unpublished", "hidden/a/Twin.md", "")
+    assert resolved.candidates == ("hidden/a/Twin.md", "hidden/b/Twin.md")
+    assert RESOLVER.resolve("q/Topic", "index.md").candidates == ("left/q/Topic.md", "right/q/Topic.md")
+
+
+def test_repeated_resolution_gives_equal_answers():
+    """Names and answers are cached between calls: asking again, or afresh, changes nothing."""
+    import garden.index
+
+    targets = ["KV Cache", "kv-cache", "Batching", "q/Topic", "Latex", "Secret", "Twin", "No Such Note", "chart.png",
+               "ml/", "tags/ai", ""]
+    sources = ["index.md", "ml/index.md", "left/x.md", "plugins/x.md"]
+    first = [RESOLVER.resolve(t, s) for t in targets for s in sources]
+    assert [RESOLVER.resolve(t, s) for t in targets for s in sources] == first
+    garden.index.name_key.cache_clear()
+    assert [RESOLVER.resolve(t, s) for t in targets for s in sources] == first
 
 
 def test_unambiguous_by_folder_is_not_reported():
