@@ -38,8 +38,10 @@ class RecordingResolver:
         return result
 
 
-def render_body(meta: NoteMeta, md: MarkdownIt, recorder: RecordingResolver) -> tuple[NoteBody, BodyHtml]:
-    """`md` is a parser made with `recorder` as its link resolver."""
+def render_body(meta: NoteMeta, markdown: str, md: MarkdownIt, recorder: RecordingResolver) \
+        -> tuple[NoteBody, BodyHtml]:
+    """The note's `markdown` (below its front-matter) rendered; `md` is a parser made with `recorder`
+    as its link resolver."""
     recorder.calls = {}
     env = {
         "source_key": meta.key,
@@ -47,7 +49,7 @@ def render_body(meta: NoteMeta, md: MarkdownIt, recorder: RecordingResolver) -> 
         "line_offset": meta.line_offset,
         "self_target": LinkTarget("note", meta.key, meta.url, meta.title),
     }
-    tokens = md.parse(meta.body, env)
+    tokens = md.parse(markdown, env)
     _hide_title_heading(tokens, meta.title)
     collected = _collect(tokens, meta.line_offset)
     chunks = tuple(_render_chunks(tokens, md, env))

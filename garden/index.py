@@ -80,7 +80,14 @@ def read_note(source: SourceFile, raw: bytes, dates: dict[str, tuple[dt.date, dt
     extra = {k: v for k, v in data.items() if k not in _KNOWN_KEYS}
     return NoteMeta(key=rel, url=url, title=title, description=description, tags=tags, aliases=aliases,
                     stage=stage, created=created, updated=updated, published=publish and not draft,
-                    body=front.body, line_offset=front.line_offset, extra=extra)
+                    line_offset=front.line_offset, extra=extra)
+
+
+def note_markdown(raw: bytes, meta: NoteMeta) -> str:
+    """A note's Markdown, below its front-matter. Read from the file when a body is rendered rather than
+    kept with the note: thousands of notes' text would otherwise sit in memory and in the cache."""
+    text, _ = fm.decode(raw, meta.key)  # its problems were reported when the note was indexed
+    return "\n".join(text.split("\n")[meta.line_offset:]) if meta.line_offset else text
 
 
 def _first_h1(body: str) -> str:

@@ -39,8 +39,7 @@ class NoteMeta:
     created: dt.date | None
     updated: dt.date | None
     published: bool  # False for `draft: true` / `publish: false`
-    body: str  # the Markdown after the front-matter
-    line_offset: int  # lines before `body` in the file
+    line_offset: int  # lines of front-matter before the Markdown (which is not kept: see index.note_markdown)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property

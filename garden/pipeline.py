@@ -24,7 +24,7 @@ from .errors import CacheMismatch, Diagnostic, GardenError
 from .gitdates import git_dates
 from .graph import build_graph, update_graph
 from .hints import link_names, suggest_links
-from .index import Resolver, names_signature, read_note
+from .index import Resolver, names_signature, note_markdown, read_note
 from .markdown.parser import make_parser
 from .models import BodyHtml, Chunk, NoteBody, NoteMeta, SourceFile
 from .paths import asset_url
@@ -270,7 +270,7 @@ def _read_record(source: SourceFile, dates: dict, previous: MetaRecord | None,
         return None
     found: list[Diagnostic] = []
     meta = read_note(source, raw, dates, found)
-    return MetaRecord(key, meta, tuple(found), uses_charts(meta.body))
+    return MetaRecord(key, meta, tuple(found), uses_charts(raw.decode("utf-8", "replace")))
 
 
 def _body_key(config: Config, record: MetaRecord, charts: ChartLibrary) -> str:
@@ -401,7 +401,7 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
         else:
             todo.append(note)
     jobs = jobs or os.cpu_count() or 1
-    setup = (indexed.resolver, config.raw_html, indexed.charts, store.folder)
+    setup = (indexed.resolver, config.raw_html, indexed.charts, store.folder, config.content_dir)
     if jobs == 1 or len(todo) < PARALLEL_THRESHOLD:
         _init_worker(*setup)
         _keep_bodies(map(_render_in_worker, todo), len(todo), bodies, store, progress)
@@ -428,24 +428,31 @@ _worker: tuple | None = None  # (parser, recorder, store), made once per process
 _worker_made_for: tuple = ()  # what `_worker` was made from: the preview reuses it while that holds
 
 
-def _init_worker(resolver: Resolver, raw_html: bool, charts: ChartLibrary, store_folder: Path | None) -> None:
+def _init_worker(resolver: Resolver, raw_html: bool, charts: ChartLibrary, store_folder: Path | None,
+                 content_dir: Path) -> None:
     global _worker, _worker_made_for
-    made_for = (resolver, raw_html, charts.fingerprint, store_folder)
+    made_for = (resolver, raw_html, charts.fingerprint, store_folder, content_dir)
     if _worker is not None and made_for[0] is _worker_made_for[0] and made_for[1:] == _worker_made_for[1:]:
         return  # building the parser costs more than rendering a note
     _worker_made_for = made_for
     recorder = RecordingResolver(resolver.resolve)
     _worker = (make_parser(recorder, raw_html=raw_html, charts=charts.lookup), recorder,
-               BodyStore(store_folder) if store_folder else None)
+               BodyStore(store_folder) if store_folder else None, content_dir)
 
 
 def _render_in_worker(note: NoteMeta) -> tuple[NoteBody, BodyHtml | None]:
-    md, recorder, store = _worker
+    md, recorder, store, content_dir = _worker
+    markdown = ""
     try:
-        body, html = render_body(note, md, recorder)
+        markdown = note_markdown((content_dir / note.key).read_bytes(), note)
+        body, html = render_body(note, markdown, md, recorder)
+    except OSError as exc:  # gone or unreadable since it was indexed
+        html = BodyHtml((), {})
+        body = NoteBody(note.key, html_digest(html), (), (), (), (), (), 0, "",
+                        (Diagnostic(note.key, 0, "error", f"cannot read note: {exc.strerror}"),))
     except Exception as exc:  # a bug in a plugin must not take the whole garden down
         message = f"could not render this note ({type(exc).__name__}: {exc}); its source is shown instead"
-        html = BodyHtml((Chunk(f"<pre>{escape(note.body)}</pre>"),), {})
+        html = BodyHtml((Chunk(f"<pre>{escape(markdown)}</pre>"),), {})
         body = NoteBody(note.key, html_digest(html), (), (), (), (), (), 0, "",
                         (Diagnostic(note.key, 1, "error", message, "please report this as a bug in garden"),))
     if store is None:

@@ -14,7 +14,7 @@ from .conftest import messages
 
 
 def note(key: str, title: str, aliases: tuple[str, ...] = ()) -> NoteMeta:
-    return NoteMeta(key, key.removesuffix(".md") + "/", title, "", (), aliases, None, None, None, True, "", 0)
+    return NoteMeta(key, key.removesuffix(".md") + "/", title, "", (), aliases, None, None, None, True, 0)
 
 
 NOTES = [note("ai/roofline-model.md", "Roofline Model"), note("ai/kv-cache.md", "KV Cache", ("key-value cache",)),

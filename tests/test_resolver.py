@@ -12,7 +12,7 @@ def note(key, title=None, aliases=(), published=True, url=None):
     stem = key.rsplit("/", 1)[-1][:-3]
     return NoteMeta(key=key, url=url or note_url(key), title=title or stem,
                     description="", tags=(), aliases=tuple(aliases), stage=None, created=dt.date(2026, 1, 1),
-                    updated=dt.date(2026, 1, 1), published=published, body="", line_offset=0)
+                    updated=dt.date(2026, 1, 1), published=published, line_offset=0)
 
 
 NOTES = [

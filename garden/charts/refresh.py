@@ -74,6 +74,7 @@ def find_charts(config: Config, problems: list[Diagnostic] | None = None) -> tup
 
     Problems with chart blocks themselves (a typo in a key) go to `problems`.
     """
+    from ..index import note_markdown
     from ..markdown.parser import make_parser
     from ..pipeline import index_garden
     from ..state import BuildState
@@ -86,7 +87,10 @@ def find_charts(config: Config, problems: list[Diagnostic] | None = None) -> tup
     for note in indexed.notes.values():
         env = {"source_key": note.key, "source_path": note.key, "line_offset": note.line_offset,
                "self_target": LinkTarget("note", note.key, note.url, note.title)}
-        md.parse(note.body, env)
+        try:
+            md.parse(note_markdown((config.content_dir / note.key).read_bytes(), note), env)
+        except OSError:  # gone since it was indexed: it embeds no chart now
+            continue
         found += [d for d in env.get("diagnostics", ()) if d.message.startswith(("chart", "```"))]
     if problems is not None:
         problems.extend(found)

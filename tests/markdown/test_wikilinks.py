@@ -17,7 +17,7 @@ from garden.paths import MARK
 def _note(key: str, title: str | None = None, aliases=(), published: bool = True) -> NoteMeta:
     return NoteMeta(key=key, url=note_url(key), title=title or key.rsplit("/", 1)[-1][:-3], description="",
                     tags=(), aliases=tuple(aliases), stage=None, created=dt.date(2026, 1, 1),
-                    updated=dt.date(2026, 1, 1), published=published, body="", line_offset=0)
+                    updated=dt.date(2026, 1, 1), published=published, line_offset=0)
 
 
 NOTES = [_note("notes/a.md", "Note A"), _note("KV Cache.md", aliases=["kv"]), _note("ml/Batching.md"),

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from garden.body import RecordingResolver, render_body
 from garden.config import load_config
 from garden.frontmatter import decode, split
-from garden.index import Resolver, read_note
+from garden.index import Resolver, note_markdown, read_note
 from garden.markdown.parser import make_parser
 from garden.models import SourceFile
 from garden.paths import relative_url
@@ -99,8 +99,9 @@ PAGE = "folder/fuzzed/"  # the page the body is placed on: two folders deep
 def render(text: str, raw_html: bool) -> str:
     recorder = RecordingResolver(RESOLVER.resolve)
     md = make_parser(recorder, raw_html=raw_html)
+    raw = text.encode("utf-8", "surrogatepass")
     meta = _meta("folder/fuzzed.md", text)
-    body, html = render_body(meta, md, recorder)
+    body, html = render_body(meta, note_markdown(raw, meta), md, recorder)
     for diagnostic in body.diagnostics:
         assert diagnostic.path == "folder/fuzzed.md" and diagnostic.line >= 1, diagnostic
     # Embeds' slots are filled by the graph stage; here they are left empty. Site references are bound
@@ -144,7 +145,7 @@ def test_random_bytes_as_a_note_never_raise(data, prefix):
     assert all(p.path == "n.md" and p.line >= 1 for p in [*problems, *front.problems])
     meta = read_note(SourceFile("n.md", Path("n.md"), "0", 0.0), raw, {}, [])
     recorder = RecordingResolver(RESOLVER.resolve)
-    render_body(meta, make_parser(recorder, raw_html=False), recorder)
+    render_body(meta, note_markdown(raw, meta), make_parser(recorder, raw_html=False), recorder)
 
 
 # --- real gardens, damaged ----------------------------------------------------------------------------
