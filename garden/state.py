@@ -9,11 +9,13 @@ ever served: a key that does not match is simply a miss.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import os
 import pickle
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -98,7 +100,7 @@ def load_state(cache_dir: Path) -> BuildState:
     if not path.exists():
         return BuildState()
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, _collector_paused():
             state = pickle.load(handle)
         if not isinstance(state, BuildState) or state.stamp != STAMP:
             return BuildState(notice="garden or its libraries changed since the last build; rebuilding everything")
@@ -115,11 +117,24 @@ def save_state(state: BuildState, cache_dir: Path) -> None:
                                             "# garden's build cache: safe to delete.\n")
     temporary = cache_dir / f".{CACHE_FILE}.{os.getpid()}"
     try:
-        with temporary.open("wb") as handle:
+        with temporary.open("wb") as handle, _collector_paused():
             pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, cache_dir / CACHE_FILE)
     finally:
         temporary.unlink(missing_ok=True)  # an interrupted save leaves no half-written file
+
+
+@contextmanager
+def _collector_paused():
+    """Unpickling a cache makes hundreds of thousands of objects, none of them garbage; the cyclic
+    garbage collector would scan them all again and again (it doubles the load time)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def digest(*parts: object) -> str:
