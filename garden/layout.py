@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 SIZE = 1000.0  # positions are scaled into [-SIZE, SIZE]
-WORK = 200_000  # node-steps per layout: steps = WORK / nodes, within STEPS
+WORK = 100_000  # node-steps per layout: steps = WORK / nodes, within STEPS (100 steps settle 1,000 notes)
 STEPS = (15, 300)
 CUTOFF = 2.0  # repulsion reaches this far (the ideal link length is 1)
 MAX_NEIGHBOURS = 24  # repulsion partners looked at per node and step, at most
