@@ -63,6 +63,8 @@ class PageRenderer:
         self.env = make_environment(config)
         self.site = Site(config.title, config.tagline, config.author, config.language, config.base_url)
         self.shared = shared
+        self.fixed = {"site": self.site, "build_year": dt.date.today().year}  # the same on every page of a build
+        self._templates: dict[str, jinja2.Template] = {}  # looked up once per build, not once per page
 
     def template_digest(self, name: str) -> str:
         """Of a template and every template it extends, imports or includes, so that editing
@@ -81,19 +83,27 @@ class PageRenderer:
     def render(self, page: Page, extra: dict[str, Any]) -> tuple[bytes | None, Diagnostic | None]:
         """The page's bytes, or a diagnostic naming the template and line that failed."""
         link = self.linker(page)
+        hrefs: dict[str, str] = {}  # a page links to some targets more than once (nav, backlinks, connections)
+
+        def url(target: str) -> str:
+            href = hrefs.get(target)
+            if href is None:
+                href = hrefs[target] = link(_quoted(target))
+            return href
+
         values = {key: bind_value(value, link, self.expand) for key, value in page.values.items()}
+        base_url = self.config.base_url
         context = {
             **self.shared,
             **extra,
             **values,
-            "site": self.site,
+            **self.fixed,
             "page": PageInfo(page.url, page.title, page.description, page.kind,
-                             self.config.base_url + quote_url(page.url) if self.config.base_url else ""),
-            "url": lambda target: link(quote_url(target)),
-            "build_year": dt.date.today().year,
+                             base_url + _quoted(page.url) if base_url else ""),
+            "url": url,
         }
         try:
-            template = self.env.get_template(page.template)
+            template = self._templates.get(page.template) or self._template(page.template)
             return template.render(context).encode("utf-8"), None
         except jinja2.TemplateSyntaxError as exc:
             return None, Diagnostic(_template_path(exc.filename, exc.name), exc.lineno, "error",
@@ -111,6 +121,10 @@ class PageRenderer:
                                     f"template error while rendering {page.output_path}: "
                                     f"{type(exc).__name__}: {exc}")
 
+    def _template(self, name: str) -> jinja2.Template:
+        self._templates[name] = template = self.env.get_template(name)
+        return template
+
     def linker(self, page: Page) -> Callable[[str], str]:
         """How this page writes a link to a (quoted) site URL.
 
@@ -123,6 +137,10 @@ class PageRenderer:
         if self.config.file_urls:  # opened from disk: a folder URL shows a listing, so name the file
             return lambda target: with_index(relative_url(target, page.url))
         return lambda target: relative_url(target, page.url)
+
+
+# url() quotes the same site URLs on every page: quote each once.
+_quoted = lru_cache(maxsize=1 << 16)(quote_url)
 
 
 @lru_cache(maxsize=256)
@@ -163,10 +181,15 @@ def bind_value(value: Any, link: Callable[[str], str], expand: Callable[[str], s
     if isinstance(value, BodyRef):
         return Markup(bind(expand(value.key), link))
     if is_dataclass(value):
-        bound = {f.name: Markup(bind(expand(v.key), link)) for f in fields(value)
-                 if isinstance(v := getattr(value, f.name), BodyRef)}
+        bound = {name: Markup(bind(expand(v.key), link)) for name in _field_names(type(value))
+                 if isinstance(v := getattr(value, name), BodyRef)}
         return replace(value, **bound) if bound else value
     return value
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 def _template_path(filename: str | None, name: str | None) -> str:
