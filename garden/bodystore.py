@@ -77,5 +77,13 @@ class BodyStore:
                     if path.name not in keep:
                         path.unlink(missing_ok=True)
 
+    def discard(self, digests: set[str]) -> None:
+        """Remove these bodies (no note refers to them any more)."""
+        for digest in digests:
+            if self.folder is None:
+                self.memory.pop(digest, None)
+            else:
+                self._path(digest).unlink(missing_ok=True)
+
     def _path(self, digest: str) -> Path:
         return self.folder / digest[:2] / digest  # type: ignore[operator]

@@ -208,6 +208,7 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
         if writer:
             writer.abort()
         raise
+    previous_bodies = state.bodies
     state.bodies, state.body_keys = bodies, indexed.body_keys
     state.graph, state.folders = graph, garden.folders
     if relisted or not state.folders_of:
@@ -217,7 +218,12 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     if write and persistent and not unchanged:  # a build that changed nothing leaves the cache as it was
         try:
             save_state(state, config.cache_dir)
-            store.prune({body.html_digest for body in bodies.values()})
+            live = {body.html_digest for body in bodies.values()}
+            if previous_bodies and len(rendered) < len(bodies) // 2:  # a few bodies replaced: forget just those
+                store.discard({old.html_digest for key, old in previous_bodies.items()
+                               if bodies.get(key) is not old} - live)
+            else:  # a first build, or most bodies new: sweep the whole store (leftovers of crashed builds too)
+                store.prune(live)
         except OSError as exc:  # the site is built; only the next build's head start is lost
             cached = False
             result.notices.append(f"could not save the build cache in {config.cache_dir}: {exc.strerror or exc}; "
