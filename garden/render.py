@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, fields, is_dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -101,6 +101,7 @@ class PageRenderer:
             "page": PageInfo(page.url, page.title, page.description, page.kind,
                              base_url + _quoted(page.url) if base_url else ""),
             "url": url,
+            "aria_current": partial(aria_current, page.url),
         }
         try:
             template = self._templates.get(page.template) or self._template(page.template)
@@ -137,6 +138,20 @@ class PageRenderer:
         if self.config.file_urls:  # opened from disk: a folder URL shows a listing, so name the file
             return lambda target: with_index(relative_url(target, page.url))
         return lambda target: relative_url(target, page.url)
+
+
+def aria_current(here: str, target: str) -> Markup:
+    """The attribute marking a navigation link to this page ("page") or to a section it is in ("true").
+    A Python function rather than a macro: every page calls it for every section of the nav."""
+    if here == target:
+        return _CURRENT_PAGE
+    if target and here.startswith(target):
+        return _CURRENT_SECTION
+    return Markup("")
+
+
+_CURRENT_PAGE = Markup(' aria-current="page"')
+_CURRENT_SECTION = Markup(' aria-current="true"')
 
 
 # url() quotes the same site URLs on every page: quote each once.
