@@ -58,6 +58,7 @@ class Result:
     wall: float = 0.0
     cpu: float = 0.0
     peak: int = 0  # bytes
+    pss: int = 0  # bytes: peak of the tree's summed proportional set size (shared pages split between sharers)
     out_bytes: int = 0
     out_files: int = 0
     status: str = "ok"
@@ -69,11 +70,11 @@ class Result:
 
 # --- measuring one process tree ------------------------------------------------------------------
 
-def measure(cmd: list[str], cwd: Path, log: Path, timeout: float) -> tuple[float, float, int, str]:
-    """Run `cmd`; return wall seconds, CPU seconds of the tree, peak summed RSS, and a status."""
+def measure(cmd: list[str], cwd: Path, log: Path, timeout: float) -> tuple[float, float, int, int, str]:
+    """Run `cmd`; return wall seconds, CPU seconds of the tree, peak summed RSS, peak summed PSS, and a status."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    peak = 0
+    peak = pss = 0
     status = "ok"
     with log.open("wb") as sink:
         # A session of its own, so a timeout can end the whole tree and nothing else.
@@ -88,6 +89,7 @@ def measure(cmd: list[str], cwd: Path, log: Path, timeout: float) -> tuple[float
                 # 0.2 s; reading the known processes' RSS every 20 ms is cheap.
                 if time.perf_counter() - listed > TREE_SECONDS:
                     tree, listed = _tree(root), time.perf_counter()
+                    pss = max(pss, _pss(tree))  # (slower to read than RSS: as often as the tree is listed)
                 peak = max(peak, _rss(tree))
             if time.perf_counter() - started > timeout:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -104,7 +106,7 @@ def measure(cmd: list[str], cwd: Path, log: Path, timeout: float) -> tuple[float
         peak = after.ru_maxrss * 1024
     if status == "ok" and proc.returncode != 0:
         status = f"exit {proc.returncode}"
-    return wall, cpu, peak, status
+    return wall, cpu, peak, pss, status
 
 
 def _tree(root: "psutil.Process") -> list:
@@ -121,6 +123,17 @@ def _rss(procs: list) -> int:
             total += proc.memory_info().rss
         except psutil.Error:
             pass  # it ended since the tree was listed
+    return total
+
+
+def _pss(procs: list) -> int:
+    """Forked workers share their parent's pages: RSS counts those once per process, PSS splits them."""
+    total = 0
+    for proc in procs:
+        try:
+            total += proc.memory_full_info().pss
+        except (psutil.Error, AttributeError):  # ended, or no PSS on this system
+            pass
     return total
 
 
@@ -150,8 +163,8 @@ class Bench:
         log.parent.mkdir(parents=True, exist_ok=True)
         if sys.stderr.isatty():
             print(f"  {tool:<14} {phase:<5} …", end="\r", flush=True, file=sys.stderr)
-        wall, cpu, peak, status = measure(cmd, cwd, log, self.args.timeout)
-        result = Result(size, tool, phase, wall, cpu, peak, status=status)
+        wall, cpu, peak, pss, status = measure(cmd, cwd, log, self.args.timeout)
+        result = Result(size, tool, phase, wall, cpu, peak, pss, status=status)
         if out is not None and out.is_dir():
             result.out_bytes, result.out_files = disk_usage(out)
         if not result.ok:
@@ -378,17 +391,18 @@ def ensure_garden(folder: Path, size: int, seed: int, plain: bool) -> tuple[Path
 # --- the report ------------------------------------------------------------------------------------
 
 def table(results: list[Result]) -> str:
-    head = f"{'notes':>7}  {'tool':<15} {'phase':<5} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} " \
+    head = f"{'notes':>7}  {'tool':<15} {'phase':<5} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'PSS MB':>8} " \
            f"{'notes/s':>8} {'out MB':>8} {'files':>7}  status"
     lines = [head, "-" * len(head)]
     for r in results:
         if r.status.startswith("skipped"):
-            lines.append(f"{r.size:>7}  {r.tool:<15} {'':<5} {'':>8} {'':>8} {'':>8} {'':>8} {'':>8} {'':>7}  "
+            lines.append(f"{r.size:>7}  {r.tool:<15} {'':<5} {'':>8} {'':>8} {'':>8} {'':>8} {'':>8} {'':>8} {'':>7}  "
                          f"{r.status}")
             continue
         rate = f"{r.size / r.wall:8.0f}" if r.wall and r.tool != "pagefind" else f"{'':>8}"
+        pss = f"{r.pss / 2**20:8.0f}" if r.pss else f"{'':>8}"
         lines.append(f"{r.size:>7}  {r.tool:<15} {r.phase:<5} {r.wall:8.2f} {r.cpu:8.2f} {r.peak / 2**20:8.0f} "
-                     f"{rate} {r.out_bytes / 2**20:8.1f} {r.out_files:7d}  {r.status}")
+                     f"{pss} {rate} {r.out_bytes / 2**20:8.1f} {r.out_files:7d}  {r.status}")
     return "\n".join(lines)
 
 
