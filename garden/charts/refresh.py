@@ -76,7 +76,7 @@ def find_charts(config: Config, problems: list[Diagnostic] | None = None) -> tup
     """
     from ..index import note_markdown
     from ..markdown.parser import make_parser
-    from ..pipeline import index_garden
+    from ..indexing import index_garden
     from ..state import BuildState
 
     found: list[Diagnostic] = []
