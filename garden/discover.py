@@ -17,7 +17,7 @@ RACY_NS = 2_000_000_000  # a file modified this recently is read again next time
 
 
 def discover(content_dir: Path, ignore: tuple[str, ...], known: dict[str, SourceFile] | None = None,
-             only: set[str] | None = None) -> tuple[list[SourceFile], list[Diagnostic]]:
+             only: set[str] | None = None, walked: Walk | None = None) -> tuple[list[SourceFile], list[Diagnostic]]:
     """Every file under `content_dir` not matched by an ignore glob, sorted by path.
 
     A file in `known` (the last build's) whose size and modification time are
@@ -28,6 +28,7 @@ def discover(content_dir: Path, ignore: tuple[str, ...], known: dict[str, Source
 
     `only`: the paths that changed since `known` was found (with no problem), when
     the caller knows them: just those are looked at, unless only a walk can tell.
+    `walked`: what `walk` just found there, when the caller has walked the folder already.
     """
     root = content_dir.resolve()
     known = known or {}
@@ -36,7 +37,8 @@ def discover(content_dir: Path, ignore: tuple[str, ...], known: dict[str, Source
         rechecked = _recheck(root, ignored, known, only)
         if rechecked is not None:
             return rechecked, []
-    found, problems = walk(root, ignored)
+    found, problems = walked if walked is not None else walk(root, ignored)
+    problems = list(problems)
     files: list[SourceFile] = []
     for rel, path, stat in found:
         try:
@@ -47,8 +49,10 @@ def discover(content_dir: Path, ignore: tuple[str, ...], known: dict[str, Source
     return files, problems
 
 
-def walk(root: Path, ignored: Callable[[str], object]) -> tuple[list[tuple[str, str, os.stat_result]],
-                                                                list[Diagnostic]]:
+Walk = tuple[list[tuple[str, str, os.stat_result]], list[Diagnostic]]
+
+
+def walk(root: Path, ignored: Callable[[str], object]) -> Walk:
     """(path relative to `root`, path, stat) of every file below the (resolved) `root` that `ignored`
     lets through, in no set order, with the problems met on the way."""
     found = []
@@ -93,14 +97,14 @@ def walk(root: Path, ignored: Callable[[str], object]) -> tuple[list[tuple[str, 
 def _source(rel: str, path: str, stat: os.stat_result, previous: SourceFile | None) -> SourceFile:
     """The file as found: the last build's record if its stamp is unchanged, else read and digested."""
     stamp = (stat.st_size, stat.st_mtime_ns)
-    if previous is not None and previous.stamp == stamp and str(previous.path) == path:
+    if previous is not None and previous.stamp == stamp and previous.path == path:
         return previous
     data = Path(path).read_bytes()
     if time.time_ns() - stat.st_mtime_ns < RACY_NS:
         # Modified just now: a second save within the clock's tick (same size, same time) would look
         # unchanged next time. As git does with "racily clean" entries, trust such a stamp never.
         stamp = (-1, -1)
-    return SourceFile(rel, Path(path), hashlib.blake2b(data, digest_size=16).hexdigest(), stat.st_mtime, stamp)
+    return SourceFile(rel, path, hashlib.blake2b(data, digest_size=16).hexdigest(), stat.st_mtime, stamp)
 
 
 def _recheck(root: Path, ignored, known: dict[str, SourceFile], paths: set[str]) -> list[SourceFile] | None:

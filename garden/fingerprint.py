@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import Config
-from .discover import RACY_NS, ignore_matcher, walk
+from .discover import RACY_NS, Walk, ignore_matcher, walk
 from .gitdates import head_stamp
 from .resources import default_dir
 from .state import STAMP, digest
@@ -33,11 +33,12 @@ class LastBuild:
     result: Any  # the BuildResult it returned
 
 
-def take(config: Config) -> str | None:
+def take(config: Config, walked: Walk) -> str | None:
     """The digest of every input's stamp, or None when a stamp cannot be trusted (a file modified
-    within the file system's clock tick of now could change again without its stamp changing)."""
+    within the file system's clock tick of now could change again without its stamp changing).
+    `walked`: what `walk_content` found just now."""
     now = time.time_ns()
-    found, _ = walk(config.content_dir.resolve(), ignore_matcher(config.ignore))
+    found, _ = walked
     stamps = []
     for root in (config.root / "templates", default_dir("templates"), config.root / "static", default_dir("static")):
         for folder, _, names in os.walk(root):
@@ -51,6 +52,12 @@ def take(config: Config) -> str | None:
     for name, stat in sorted(files, key=lambda f: f[0]):
         seen.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return seen.hexdigest()
+
+
+def walk_content(config: Config) -> Walk:
+    """The content folder's files with their stamps; `discover` takes the same walk, so that a build
+    that is not skipped does not walk the folder twice."""
+    return walk(config.content_dir.resolve(), ignore_matcher(config.ignore))
 
 
 def unchanged(config: Config, fingerprint: str | None) -> Any | None:

@@ -39,20 +39,24 @@ def link_names(notes: Iterable[NoteMeta]) -> dict[str, list[str]]:
 
 
 def suggest_links(diagnostics: list[Diagnostic], names: Callable[[], Mapping[str, list[str]]], *,
-                  key: str = "") -> list[Diagnostic]:
+                  key: str = "", known: dict[str, list[str]] | None = None) -> list[Diagnostic]:
     """The diagnostics, with a hint added to each broken wikilink that is close to a note's name.
 
     `names` (e.g. `lambda: link_names(notes)`) is called only if some link is broken, and not
-    again while `key` (a digest of every note's names) stays the same.
+    again while `key` (a digest of every note's names) stays the same. `known`: the suggestions
+    found earlier for these same names (a build cache keeps them), filled in with new ones, so a
+    build whose broken links were all seen before needs no index of names at all.
     """
-    index: _NameIndex | None = None
+    known = {} if known is None else known
     out = []
     for diagnostic in diagnostics:
         found = _BROKEN.match(diagnostic.message) if not diagnostic.hint else None
         if found and found["target"].strip():
-            index = index or _index_for(names, key)  # built only when a link is broken
             # The name without its folder: a wrong folder in front of a right name still finds the note.
-            close = index.closest(_normal(found["target"].rpartition("/")[2]))
+            query = _normal(found["target"].rpartition("/")[2])
+            if query not in known:
+                known[query] = _index_for(names, key).closest(query)  # built only when a link is broken
+            close = known[query]
             if close:
                 links = [f"{found['bang']}[[{name}{found['fragment'] or ''}]]" for name in close]
                 diagnostic = replace(diagnostic, hint=f"did you mean {' or '.join(links)}?")
@@ -77,17 +81,14 @@ class _NameIndex:
         for name in names:
             for gram in _trigrams(name):
                 self.grams[gram].append(name)
-        self.memo: dict[str, list[str]] = {}
 
     def closest(self, query: str, limit: int = 2) -> list[str]:
-        if query not in self.memo:
-            counts: Counter[str] = Counter()
-            for gram in _trigrams(query):
-                counts.update(self.grams.get(gram, ()))
-            shortlist = [name for name, _ in counts.most_common(SHORTLIST)]
-            matches = difflib.get_close_matches(query, shortlist, n=limit * 3, cutoff=CUTOFF)
-            self.memo[query] = list(dict.fromkeys(shown for m in matches for shown in self.names[m]))[:limit]
-        return self.memo[query]
+        counts: Counter[str] = Counter()
+        for gram in _trigrams(query):
+            counts.update(self.grams.get(gram, ()))
+        shortlist = [name for name, _ in counts.most_common(SHORTLIST)]
+        matches = difflib.get_close_matches(query, shortlist, n=limit * 3, cutoff=CUTOFF)
+        return list(dict.fromkeys(shown for m in matches for shown in self.names[m]))[:limit]
 
 
 def _normal(name: str) -> str:

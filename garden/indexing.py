@@ -8,6 +8,7 @@ than made again, so an edit costs what it touches.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .charts.library import ChartLibrary, uses_charts
 from .charts.store import is_chart_file
@@ -65,7 +66,7 @@ def _read_record(source: SourceFile, dates: dict, previous: MetaRecord | None,
     if previous is not None and previous.key == key:
         return previous
     try:
-        raw = source.path.read_bytes()
+        raw = Path(source.path).read_bytes()
     except OSError as exc:
         problems.append(Diagnostic(source.rel, 0, "error", f"cannot read note: {exc.strerror}"))
         return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from .errors import Diagnostic
@@ -15,7 +14,7 @@ class SourceFile:
     """A file under the content folder, as found by `discover`."""
 
     rel: str  # posix path relative to the content folder, e.g. "ml/KV Cache.md"
-    path: Path  # absolute path on disk
+    path: str  # absolute path on disk (a str: a cache of thousands unpickles far faster than Paths)
     digest: str  # of the bytes; the key for every cache
     mtime: float
     stamp: tuple[int, int] = (0, 0)  # (size, mtime in ns): unchanged means unread next time

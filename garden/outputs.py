@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import html
 import json
 from typing import Callable, Iterable
-from xml.sax.saxutils import escape, quoteattr
 
 from .config import Config
 from .graph import LinkGraph
@@ -15,6 +15,14 @@ from .models import NoteMeta
 from .paths import quote_url, tag_url
 
 FEED_ENTRIES = 30
+
+
+def _text(value: str) -> str:
+    return html.escape(value, quote=False)
+
+
+def _attribute(value: str) -> str:
+    return f'"{html.escape(value)}"'
 
 
 def _absolute(config: Config, url: str) -> str:
@@ -30,25 +38,25 @@ def atom_feed(config: Config, notes: Iterable[NoteMeta], summary: Callable[[str]
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{escape(config.title)}</title>",
-        f"  <subtitle>{escape(config.tagline)}</subtitle>" if config.tagline else "",
-        f"  <link href={quoteattr(home)}/>",
-        f"  <link rel=\"self\" href={quoteattr(_absolute(config, 'feed.xml'))}/>",
-        f"  <id>{escape(home)}</id>",
+        f"  <title>{_text(config.title)}</title>",
+        f"  <subtitle>{_text(config.tagline)}</subtitle>" if config.tagline else "",
+        f"  <link href={_attribute(home)}/>",
+        f"  <link rel=\"self\" href={_attribute(_absolute(config, 'feed.xml'))}/>",
+        f"  <id>{_text(home)}</id>",
         f"  <updated>{_stamp(updated)}</updated>",
-        f"  <author><name>{escape(config.author or config.title)}</name></author>",
+        f"  <author><name>{_text(config.author or config.title)}</name></author>",
     ]
     for note in recent:
         url = _absolute(config, note.url)
         lines += [
             "  <entry>",
-            f"    <title>{escape(note.title)}</title>",
-            f"    <link href={quoteattr(url)}/>",
-            f"    <id>{escape(url)}</id>",
+            f"    <title>{_text(note.title)}</title>",
+            f"    <link href={_attribute(url)}/>",
+            f"    <id>{_text(url)}</id>",
             f"    <published>{_stamp(note.created)}</published>" if note.created else "",
             f"    <updated>{_stamp(note.updated or note.created or updated)}</updated>",
-            f"    <summary>{escape(note.description or summary(note.key))}</summary>",
-            *(f"    <category term={quoteattr(tag)}/>" for tag in note.tags),
+            f"    <summary>{_text(note.description or summary(note.key))}</summary>",
+            *(f"    <category term={_attribute(tag)}/>" for tag in note.tags),
             "  </entry>",
         ]
     lines.append("</feed>")
@@ -60,7 +68,7 @@ def sitemap(config: Config, pages: list[tuple[str, dt.date | None]]) -> bytes:
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url, modified in pages:
         lastmod = f"<lastmod>{modified.isoformat()}</lastmod>" if modified else ""
-        lines.append(f"  <url><loc>{escape(_absolute(config, url))}</loc>{lastmod}</url>")
+        lines.append(f"  <url><loc>{_text(_absolute(config, url))}</loc>{lastmod}</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 

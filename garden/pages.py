@@ -38,7 +38,8 @@ def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState, ex
     Returns (pages, pages rendered anew, pages that failed, whether all were planned).
     """
     shared = {"nav": nav_sections(garden), "stylesheets": STYLESHEETS, "graph_links": graph_links(garden)}
-    renderer = PageRenderer(garden.config, shared, expander.html)
+    compiled = garden.config.cache_dir / "templates" if writer else None  # a check writes nothing, not even these
+    renderer = PageRenderer(garden.config, shared, expander.html, compiled)
     common = digest(shared, garden.config, dt.date.today().year)
     everything = digest(common, [renderer.template_digest(t) for t in PAGE_TEMPLATES])
     dirty = None

@@ -105,8 +105,10 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
         check_output_folder(config.output_dir, config.content_dir, config.root)
     persistent = state is None
     inputs = None  # the fingerprint of what this build reads (see fingerprint.py)
+    walked = None
     if write and persistent:
-        inputs = fingerprint.take(config)
+        walked = fingerprint.walk_content(config)
+        inputs = fingerprint.take(config, walked)
         last = fingerprint.unchanged(config, inputs)
         if last is not None:  # nothing this build reads changed: the site is as the last build left it
             seconds = time.perf_counter() - started
@@ -121,7 +123,7 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
 
     phase("discover")
     rechecking = changed_paths if state.walk_clean else None
-    files, problems = discover(config.content_dir, config.ignore, state.files, rechecking)
+    files, problems = discover(config.content_dir, config.ignore, state.files, rechecking, walked)
     state.walk_clean = not problems
     same_files = len(files) == len(state.files) and all(f.rel in state.files for f in files)
     # Files found as they were are the very records of the last build: the rest changed.
@@ -189,6 +191,10 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     state.graph, state.folders = graph, garden.folders
     if relisted or not state.folders_of:
         state.folders_of = {key: note.folder for key, note in indexed.notes.items()}
+    if state.hints_for != state.names:
+        state.hints, state.hints_for = {}, state.names
+    result.diagnostics = suggest_links(result.diagnostics, lambda: link_names(indexed.notes.values()),
+                                       key=state.names, known=state.hints)
     unchanged = not (result.written or result.rendered_notes or relisted or indexed.reread_any)
     cached = True
     if write and persistent and not unchanged:  # a build that changed nothing leaves the cache as it was
@@ -205,8 +211,6 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
             result.notices.append(f"could not save the build cache in {config.cache_dir}: {exc.strerror or exc}; "
                                   "the next build starts from scratch")
     result.notes = len(indexed.notes)
-    result.diagnostics = suggest_links(result.diagnostics, lambda: link_names(indexed.notes.values()),
-                                       key=state.names)
     result.diagnostics.sort(key=lambda d: (d.path, d.line, d.message))
     ended = time.perf_counter()
     result.timings = {name: end - start for (name, start), end in zip(marks, [t for _, t in marks[1:]] + [ended])}
@@ -239,7 +243,7 @@ def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter
                                                         "taken by another file or page; it is left out",
                                        "rename the file or the folder it is in"))
             continue
-        writer.copy(url, source.path)
+        writer.copy(url, Path(source.path))
         copied += 1
     return copied
 

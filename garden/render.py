@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, fields, is_dataclass, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable
 
 import jinja2
-from jinja2 import meta
 from markupsafe import Markup
 
 from .config import Config
@@ -29,38 +29,60 @@ class Site:
     base_url: str
 
 
-def make_environment(config: Config) -> jinja2.Environment:
+def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Environment:
     """Templates of the garden's own `templates/` first, then garden's defaults, file by file.
 
     One environment per set of folders for the life of the process, so the
     preview server does not recompile templates on every save (Jinja reloads
-    a template whose file changed)."""
+    a template whose file changed). With `compiled` (a folder in the build cache), compiled
+    templates are kept there too, so a `garden build` after an edit does not compile them again."""
     search = tuple(str(p) for p in (config.root / "templates", default_dir("templates")) if p.is_dir())
-    if search not in _ENVIRONMENTS:
-        _ENVIRONMENTS[search] = _new_environment(search)
-    return _ENVIRONMENTS[search]
+    if (search, compiled) not in _ENVIRONMENTS:
+        _ENVIRONMENTS[search, compiled] = _new_environment(search, compiled)
+    return _ENVIRONMENTS[search, compiled]
 
 
-_ENVIRONMENTS: dict[tuple[str, ...], jinja2.Environment] = {}
+_ENVIRONMENTS: dict[tuple[tuple[str, ...], Path | None], jinja2.Environment] = {}
 
 
-def _new_environment(search: tuple[str, ...]) -> jinja2.Environment:
+def _new_environment(search: tuple[str, ...], compiled: Path | None) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader(list(search))
+    # Keyed by each template's name and source; Jinja checks its own version and Python's.
+    bytecode = _FolderBytecodeCache(compiled) if compiled else None
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True)
+                             trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True,
+                             bytecode_cache=bytecode)
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     return env
+
+
+class _FolderBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's own file cache, in a folder made when first written to; one it cannot write
+    (a read-only disk) only costs the compile."""
+
+    def __init__(self, folder: Path):
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
 
 
 class PageRenderer:
     """Renders pages of one build; the shared values (site, nav) are given once."""
 
-    def __init__(self, config: Config, shared: dict[str, Any], expand: Callable[[str], str]):
-        """`expand(note key)` gives a note's body HTML with its embeds filled in."""
+    def __init__(self, config: Config, shared: dict[str, Any], expand: Callable[[str], str],
+                 compiled: Path | None = None):
+        """`expand(note key)` gives a note's body HTML with its embeds filled in; `compiled`: a folder
+        to keep compiled templates in (a build that writes nothing has none)."""
         self.expand = expand
         self._digests: dict[str, str] = {}
         self.config = config
-        self.env = make_environment(config)
+        self.env = make_environment(config, compiled)
         self.site = Site(config.title, config.tagline, config.author, config.language, config.base_url)
         self.shared = shared
         self.fixed = {"site": self.site, "build_year": dt.date.today().year}  # the same on every page of a build
@@ -73,7 +95,7 @@ class PageRenderer:
             self._digests[name] = ""  # a template that (wrongly) includes itself ends here
             try:
                 source = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
-                used = _references(self.env, source)
+                used = _references(source)
             except jinja2.TemplateError:  # missing or broken: rendering reports it; digest what there is
                 source, used = "", []
             parts = [source, *(self.template_digest(n) for n in used)]
@@ -158,10 +180,16 @@ _CURRENT_SECTION = Markup(' aria-current="true"')
 _quoted = lru_cache(maxsize=1 << 16)(quote_url)
 
 
-@lru_cache(maxsize=256)
-def _references(env: jinja2.Environment, source: str) -> list[str]:
-    """The templates a template's source names (parsing is slow; sources rarely change)."""
-    return sorted(n for n in meta.find_referenced_templates(env.parse(source)) if n)
+# A tag that names other templates, and the constant name(s) it gives: "a.html", or a list of them.
+_REFERENCE = re.compile(r"""\{%[-+]?\s*(?:extends|include|import|from)\s+("[^"]*"|'[^']*'|\[[^\]]*\])""")
+_QUOTED = re.compile(r""""([^"]*)"|'([^']*)'""")
+
+
+def _references(source: str) -> list[str]:
+    """The templates a template's source names, found by a scan of its tags: parsing the template
+    costs more than the rest of a small rebuild. A name in a comment only counts one template too
+    many (a page re-rendered needlessly); a name computed at render time is not known either way."""
+    return sorted({a or b for found in _REFERENCE.findall(source) for a, b in _QUOTED.findall(found)} - {""})
 
 
 @dataclass(frozen=True)

@@ -14,16 +14,13 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, Literal
 
 from ..errors import Diagnostic
 from ..models import SourceFile
-from .rawsvg import sanitize_svg
-from .runner import script_argv
-from .spec import ChartSpecError, parse_chart
-from .store import DATA_SUFFIX, SCRIPT_SUFFIX, Args, StoredChart, StoreError, canonical_args, data_file_for, loads
-from .svg import render_responsive
-from .table import render_table
+from .store import (DATA_SUFFIX, SCRIPT_SUFFIX, Args, StoredChart, StoreError, canonical_args, data_file_for, loads,
+                    script_argv)
 
 SIMS_FOLDER = "sims"
 # A fence that may open a chart block (in a quote or list too). Loose on purpose: it
@@ -122,6 +119,8 @@ class ChartLibrary:
             return ChartOutcome(path, level="error",
                                 message=f"chart {name} failed: {stored.error}" + (f"; stderr: {said}" if said else ""),
                                 hint="fix the script, then run `garden charts`")
+        from .spec import ChartSpecError  # (see _figure_parts)
+
         try:
             outcome = _figure_parts(stored, path)
         except ChartSpecError as exc:
@@ -136,6 +135,13 @@ class ChartLibrary:
 
 def _figure_parts(stored: StoredChart, path: str) -> ChartOutcome:
     """The drawing of a stored result; the same result (the same object: see `_load`) is drawn once."""
+    # The drawing code is imported with the first chart drawn: most builds draw none, and it costs
+    # a `garden build` 60 ms to import.
+    from .rawsvg import sanitize_svg
+    from .spec import parse_chart
+    from .svg import render_responsive
+    from .table import render_table
+
     drawn = _drawn.get(id(stored))
     if drawn is not None and drawn[0] is stored and drawn[1].script == path:
         return drawn[1]
@@ -171,5 +177,5 @@ def _load(source: SourceFile) -> StoredChart:
     if key not in _loaded:
         if len(_loaded) > 4096:
             _loaded.clear()
-        _loaded[key] = loads(source.path.read_bytes(), source.rel)
+        _loaded[key] = loads(Path(source.path).read_bytes(), source.rel)
     return _loaded[key]

@@ -22,7 +22,7 @@ from typing import Any
 
 from .rawsvg import looks_like_svg, sanitize_svg
 from .spec import ChartSpecError, parse_chart
-from .store import Args
+from .store import Args, script_argv
 
 DEFAULT_TIMEOUT = 60.0
 MAX_OUTPUT = 10_000_000  # bytes: a chart is a picture, not a data set
@@ -42,18 +42,6 @@ class RunResult:
     @property
     def ok(self) -> bool:
         return not self.error
-
-
-def script_argv(args: Args) -> list[str]:
-    """`{seed: 7, fast: true}` → `--fast --seed 7`: sorted, `true` a bare flag, `false` left out."""
-    argv: list[str] = []
-    for key in sorted(args):
-        value = args[key]
-        if value is True:
-            argv.append(f"--{key}")
-        elif value is not False:
-            argv += [f"--{key}", str(value)]
-    return argv
 
 
 def run_script(path: Path, args: Args, timeout: float = DEFAULT_TIMEOUT) -> RunResult:

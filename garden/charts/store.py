@@ -140,3 +140,15 @@ def write(path: Path, stored: StoredChart) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def script_argv(args: Args) -> list[str]:
+    """`{seed: 7, fast: true}` → `--fast --seed 7`: sorted, `true` a bare flag, `false` left out."""
+    argv: list[str] = []
+    for key in sorted(args):
+        value = args[key]
+        if value is True:
+            argv.append(f"--{key}")
+        elif value is not False:
+            argv += [f"--{key}", str(value)]
+    return argv

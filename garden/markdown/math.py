@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from latex2mathml.converter import convert
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererProtocol
@@ -64,6 +63,8 @@ def _convert(token: Token, line: int, env: EnvType) -> None:
 # A formula that fails raises every time (nothing is cached), so each is reported.
 @lru_cache(maxsize=4096)
 def _mathml(latex: str, display: str) -> str:
+    from latex2mathml.converter import convert  # here: importing it costs a `garden build` 50 ms
+
     return convert(latex, display=display)
 
 

@@ -36,7 +36,7 @@ TARGETS = [*NOTE_NAMES, *ASSETS, "Missing", "../../etc/passwd", "/etc/passwd", "
 
 
 def _meta(rel: str, body: str):
-    return read_note(SourceFile(rel, Path(rel), "0", 0.0), body.encode("utf-8", "surrogatepass"), {}, [])
+    return read_note(SourceFile(rel, rel, "0", 0.0), body.encode("utf-8", "surrogatepass"), {}, [])
 
 
 def _resolver() -> Resolver:
@@ -143,7 +143,7 @@ def test_random_bytes_as_a_note_never_raise(data, prefix):
     text, problems = decode(raw, "n.md")
     front = split(text, "n.md")
     assert all(p.path == "n.md" and p.line >= 1 for p in [*problems, *front.problems])
-    meta = read_note(SourceFile("n.md", Path("n.md"), "0", 0.0), raw, {}, [])
+    meta = read_note(SourceFile("n.md", "n.md", "0", 0.0), raw, {}, [])
     recorder = RecordingResolver(RESOLVER.resolve)
     render_body(meta, note_markdown(raw, meta), make_parser(recorder, raw_html=False), recorder)
 
