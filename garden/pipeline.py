@@ -133,7 +133,7 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     result.sources = set(state.files)
 
     phase("index")
-    indexed = index_garden(config, files, changed_files, state, result.diagnostics)
+    indexed = index_garden(config, files, changed_files, state, result.diagnostics, jobs)
 
     phase("render notes")
     store = BodyStore(config.cache_dir / "bodies" if write else None)
