@@ -8,6 +8,7 @@ function here.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any, Callable, Container
@@ -23,6 +24,7 @@ STAGE_ORDER = ("evergreen", "budding", "seedling")
 GRAPH_URL = "graph/"  # left out when a note, folder or tag page has the URL (see graph_pages)
 TAG_GRAPH_URL = "tags/graph/"
 LOCAL_GRAPH_LIMIT = 40
+HOME_STAGE_NOTES = 60  # notes the home page lists per growth stage; folders, tags and the graph reach the rest
 WORDS_PER_MINUTE = 220
 
 
@@ -321,16 +323,23 @@ def graph_links(garden: Garden) -> dict[str, str]:
             "tag_graph": TAG_GRAPH_URL if _graph_page_wanted(garden, "tag-graph") else ""}
 
 
+def _title_order(note: NoteMeta) -> str:
+    return note.title.lower()
+
+
 def home_page(garden: Garden, intro: NoteMeta | None) -> Page:
     config = garden.config
     notes = sorted(garden.notes.values(), key=lambda n: (n.updated or dt.date.min, n.title), reverse=True)
     notes = [n for n in notes if garden.folders.speaks_for(n) is None]  # folder pages are not notes to list
     recent = tuple(summary(garden, n) for n in notes[: config.recent_notes])
-    by_stage = {stage: [] for stage in STAGE_ORDER}
-    for note in sorted(notes, key=lambda n: n.title.lower()):
+    by_stage: dict[str, list[NoteMeta]] = {stage: [] for stage in STAGE_ORDER}
+    for note in notes:
         if note.stage:
-            by_stage[note.stage].append(summary(garden, note))
-    stages = tuple(StageGroup(name, tuple(items)) for name, items in by_stage.items() if items)
+            by_stage[note.stage].append(note)
+    # The first few of each stage, by title: the home page of 10,000 notes must not list them all.
+    stages = tuple(StageGroup(name, tuple(summary(garden, n) for n in heapq.nsmallest(HOME_STAGE_NOTES, items,
+                                                                                     key=_title_order)), len(items))
+                   for name, items in by_stage.items() if items)
     top = sorted(garden.graph.tag_notes.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:30]
     top_tags = tuple(sorted((_tag_ref(garden, t) for t, _ in top), key=lambda t: t.name.lower()))
     values = {"recent": recent, "stages": stages, "top_tags": top_tags,
@@ -341,7 +350,8 @@ def home_page(garden: Garden, intro: NoteMeta | None) -> Page:
 @dataclass(frozen=True)
 class StageGroup:
     name: str
-    notes: tuple[NoteSummary, ...]
+    notes: tuple[NoteSummary, ...]  # the first HOME_STAGE_NOTES, by title
+    total: int  # notes at this stage
 
 
 @dataclass

@@ -60,3 +60,24 @@ def test_pages_rendered_in_parallel_equal_those_rendered_in_one_process(tmp_path
     parallel = load_config(config_file, output=str(tmp_path / "parallel"))
     build_site(parallel, jobs=2)
     assert site_files(tmp_path / "parallel") == site_files(tmp_path / "serial")
+
+
+def _chrome(page: Path) -> int:
+    """Bytes of a page outside its <main>: header, navigation, footer, scripts."""
+    html = page.read_text(encoding="utf-8")
+    return len(html) - (html.index("</main>") - html.index("<main"))
+
+
+def test_pages_are_no_heavier_in_a_big_garden_but_for_their_own_content(built, tmp_path):
+    """No page embeds data about the whole garden: what surrounds a page's own content, and the
+    home page, weigh the same at 2,000 notes as at 200 (the graph and search data load on demand)."""
+    big = built[0].output_dir
+    config_file, _ = _garden(tmp_path, 200)
+    small = load_config(config_file).output_dir
+    build_site(load_config(config_file), jobs=1)
+    for kind, pattern in (("note", "*/*/index.html"), ("tag", "tags/*/index.html")):
+        most_in_small = max(_chrome(p) for p in small.glob(pattern))
+        most_in_big = max(_chrome(p) for p in big.glob(pattern))
+        assert most_in_big <= most_in_small * 1.1, kind
+    home_small, home_big = (len((site / "index.html").read_bytes()) for site in (small, big))
+    assert home_big <= home_small * 1.5
