@@ -1,7 +1,7 @@
 """Build generated gardens with garden and with other tools, and print what each cost.
 
     python bench/run.py [--sizes 1000,10000] [--tools garden,hugo,mkdocs,floor]
-                        [--jobs N] [--keep DIR] [--seed S] [--pagefind] [--timeout SECONDS]
+                        [--jobs N] [--keep DIR] [--seed S] [--pagefind | --no-search] [--timeout SECONDS]
 
 For each size: generate a garden (bench/generate.py; a plain-links copy too
 for Hugo and MkDocs), then build it
@@ -10,7 +10,8 @@ for Hugo and MkDocs), then build it
   appending one sentence to one note;
 - with Hugo (a minimal layout written here) and MkDocs (default theme), cold;
 - with the Python floor (bench/floor.py) on one core and on all cores;
-- with Pagefind over garden's site, if --pagefind.
+- with Pagefind over garden's site, if --pagefind (with --no-search, garden
+  builds no search index at all: at 100,000 notes Pagefind needs tens of GB).
 
 Each build runs as its own process tree, measured from outside: wall time,
 CPU time (user + sys of the whole tree), peak memory (RSS summed over the
@@ -194,7 +195,7 @@ class Bench:
         options = _garden_options(exe)
         if "--verbose" in options:
             cmd.append("--verbose")  # its phase timings go under the table
-        if self.args.pagefind and "--no-search" in options:
+        if (self.args.pagefind or self.args.no_search) and "--no-search" in options:
             cmd.append("--no-search")  # garden runs Pagefind itself; --pagefind times it on its own row
         _remove_site(out, here)
         cold = self.run(size, "garden", "cold", cmd, here, out)
@@ -439,7 +440,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, help="processes for garden and the floor (default: all cores)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it (gardens are reused)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--pagefind", action="store_true", help="also time Pagefind indexing garden's site")
+    search = parser.add_mutually_exclusive_group()
+    search.add_argument("--pagefind", action="store_true", help="also time Pagefind indexing garden's site")
+    search.add_argument("--no-search", action="store_true", help="build garden's site without its search index")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds before a build is stopped")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
