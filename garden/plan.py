@@ -25,6 +25,7 @@ GRAPH_URL = "graph/"  # left out when a note, folder or tag page has the URL (se
 TAG_GRAPH_URL = "tags/graph/"
 LOCAL_GRAPH_LIMIT = 40
 HOME_STAGE_NOTES = 60  # notes the home page lists per growth stage; folders, tags and the graph reach the rest
+TAG_PAGE_SUMMARIES = 100  # notes a tag page shows in full; the rest are listed by title (a tag may have thousands)
 WORDS_PER_MINUTE = 220
 
 
@@ -387,7 +388,9 @@ def tag_page(garden: Garden, tag: str) -> Page:
     notes = sorted((garden.notes[k] for k in graph.tag_notes[tag]), key=lambda n: n.title.lower())
     pairs = sorted(index.related.get(tag, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:12]
     intro = garden.notes.get(garden.tag_intros.get(tag, ""))
-    view = TagView(graph.tag_names[tag], tag_url(tag), tuple(summary(garden, n) for n in notes),
+    shown, rest = notes[:TAG_PAGE_SUMMARIES], notes[TAG_PAGE_SUMMARIES:]
+    view = TagView(graph.tag_names[tag], tag_url(tag), len(notes), tuple(summary(garden, n) for n in shown),
+                   tuple(Link(n.title, n.url) for n in rest),
                    tuple(_tag_ref(garden, t) for t in index.children.get(tag, ())),
                    _tag_ref(garden, parent) if parent else None,
                    tuple(TagRef(graph.tag_names[t], tag_url(t), c) for t, c in pairs),
@@ -402,7 +405,9 @@ def tag_page(garden: Garden, tag: str) -> Page:
 class TagView:
     name: str
     url: str
-    notes: tuple[NoteSummary, ...]
+    count: int  # notes with the tag
+    notes: tuple[NoteSummary, ...]  # the first TAG_PAGE_SUMMARIES, by title
+    more: tuple[Link, ...]  # the rest, by title
     children: tuple[TagRef, ...]
     parent: TagRef | None
     related: tuple[TagRef, ...]

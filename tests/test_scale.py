@@ -9,6 +9,8 @@ import pytest
 
 from garden.config import load_config
 from garden.pipeline import build_site
+from garden.paths import tag_url
+from garden.plan import TAG_PAGE_SUMMARIES
 from garden.state import BuildState
 
 from .conftest import load_bench_generator
@@ -81,3 +83,17 @@ def test_pages_are_no_heavier_in_a_big_garden_but_for_their_own_content(built, t
         assert most_in_big <= most_in_small * 1.1, kind
     home_small, home_big = (len((site / "index.html").read_bytes()) for site in (small, big))
     assert home_big <= home_small * 1.5
+
+
+def test_a_big_tag_page_sums_up_the_first_notes_and_names_every_other(built):
+    config, _, _, state = built
+    tag, keys = max(state.graph.tag_notes.items(), key=lambda kv: len(kv[1]))
+    assert len(keys) > TAG_PAGE_SUMMARIES
+    page = tag_url(tag)  # e.g. "tags/programming/"
+    html = (config.output_dir / page / "index.html").read_text(encoding="utf-8")
+    assert html.count('<li class="note-item">') == TAG_PAGE_SUMMARIES
+    assert f"{len(keys) - TAG_PAGE_SUMMARIES} more notes" in html
+    linked = {href.split('"')[0] for href in html.split('href="')[1:]}
+    up = "../" * page.count("/")
+    urls = {up + state.indexed.notes[key].url for key in keys}
+    assert urls <= linked
