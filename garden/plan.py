@@ -25,6 +25,7 @@ GRAPH_URL = "graph/"  # left out when a note, folder or tag page has the URL (se
 TAG_GRAPH_URL = "tags/graph/"
 LOCAL_GRAPH_LIMIT = 40
 HOME_STAGE_NOTES = 60  # notes the home page lists per growth stage; folders, tags and the graph reach the rest
+BACKLINK_CONTEXTS = 100  # backlinks shown with the words around the link; the rest by title (a hub has thousands)
 TAG_PAGE_SUMMARIES = 100  # notes a tag page shows in full; the rest are listed by title (a tag may have thousands)
 WORDS_PER_MINUTE = 220
 
@@ -86,7 +87,8 @@ class NoteView(NoteSummary):
     toc: tuple[Any, ...]
     reading_minutes: int
     word_count: int
-    backlinks: tuple[BacklinkView, ...]
+    backlinks: tuple[BacklinkView, ...]  # the first BACKLINK_CONTEXTS, with their context
+    more_backlinks: tuple[Link, ...]  # the rest
     folder: Link | None
     listing: FolderView | None  # a folder's index note lists the folder too
     meta: dict[str, Any]
@@ -264,8 +266,11 @@ def note_page(garden: Garden, note: NoteMeta, folder: str | None = None) -> Page
     """A note's page; a note that is its folder's page (`folder`) lists the folder too."""
     listing = folder_view(garden, folder) if folder else None
     graph = garden.graph
+    incoming = graph.backlinks.get(note.key, ())
     backlinks = tuple(BacklinkView(garden.notes[b.source].title, garden.notes[b.source].url, b.context)
-                      for b in graph.backlinks.get(note.key, ()))
+                      for b in incoming[:BACKLINK_CONTEXTS])
+    more_backlinks = tuple(Link(garden.notes[b.source].title, garden.notes[b.source].url)
+                           for b in incoming[BACKLINK_CONTEXTS:])
     words = garden.bodies[note.key].words
     folder = note.folder
     view = NoteView(
@@ -275,6 +280,7 @@ def note_page(garden: Garden, note: NoteMeta, folder: str | None = None) -> Page
         reading_minutes=max(1, round(words / WORDS_PER_MINUTE)),
         word_count=words,
         backlinks=backlinks,
+        more_backlinks=more_backlinks,
         folder=Link(garden.folders.title(folder), folder_url(folder)) if folder else None,
         listing=listing,
         meta=note.extra,

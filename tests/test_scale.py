@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urljoin
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from garden.config import load_config
 from garden.pipeline import build_site
 from garden.paths import tag_url
-from garden.plan import TAG_PAGE_SUMMARIES
+from garden.plan import BACKLINK_CONTEXTS, TAG_PAGE_SUMMARIES
 from garden.state import BuildState
 
 from .conftest import load_bench_generator
@@ -85,6 +86,12 @@ def test_pages_are_no_heavier_in_a_big_garden_but_for_their_own_content(built, t
     assert home_big <= home_small * 1.5
 
 
+def _linked(html: str, page_url: str) -> set[str]:
+    """The site URLs a page at `page_url` links to."""
+    site = "https://garden.test/"
+    return {urljoin(site + page_url, href.split('"')[0]).removeprefix(site) for href in html.split('href="')[1:]}
+
+
 def test_a_big_tag_page_sums_up_the_first_notes_and_names_every_other(built):
     config, _, _, state = built
     tag, keys = max(state.graph.tag_notes.items(), key=lambda kv: len(kv[1]))
@@ -93,7 +100,16 @@ def test_a_big_tag_page_sums_up_the_first_notes_and_names_every_other(built):
     html = (config.output_dir / page / "index.html").read_text(encoding="utf-8")
     assert html.count('<li class="note-item">') == TAG_PAGE_SUMMARIES
     assert f"{len(keys) - TAG_PAGE_SUMMARIES} more notes" in html
-    linked = {href.split('"')[0] for href in html.split('href="')[1:]}
-    up = "../" * page.count("/")
-    urls = {up + state.indexed.notes[key].url for key in keys}
-    assert urls <= linked
+    assert {state.indexed.notes[key].url for key in keys} <= _linked(html, page)
+
+
+def test_a_hub_shows_the_first_backlinks_in_context_and_names_every_other(built):
+    config, _, _, state = built
+    hub, incoming = max(state.graph.backlinks.items(), key=lambda kv: len(kv[1]))
+    assert len(incoming) > BACKLINK_CONTEXTS
+    note = state.indexed.notes[hub]
+    html = (config.output_dir / note.url / "index.html").read_text(encoding="utf-8")
+    assert html.count('<p class="backlink-context">') == BACKLINK_CONTEXTS
+    assert f"{len(incoming)} notes link here" in html
+    assert f"{len(incoming) - BACKLINK_CONTEXTS} more notes" in html
+    assert {state.indexed.notes[b.source].url for b in incoming} <= _linked(html, note.url)
