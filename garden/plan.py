@@ -26,7 +26,7 @@ TAG_GRAPH_URL = "tags/graph/"
 LOCAL_GRAPH_LIMIT = 40
 HOME_STAGE_NOTES = 60  # notes the home page lists per growth stage; folders, tags and the graph reach the rest
 BACKLINK_CONTEXTS = 100  # backlinks shown with the words around the link; the rest by title (a hub has thousands)
-TAG_PAGE_SUMMARIES = 100  # notes a tag page shows in full; the rest are listed by title (a tag may have thousands)
+LIST_SUMMARIES = 100  # notes a tag or folder page shows in full; the rest are listed by title (there may be thousands)
 WORDS_PER_MINUTE = 220
 
 
@@ -77,7 +77,9 @@ class FolderView:
     path: str  # the folder as in the content tree, "" for the root
     title: str
     url: str
-    notes: tuple[NoteSummary, ...]
+    count: int  # notes in the folder itself
+    notes: tuple[NoteSummary, ...]  # the first LIST_SUMMARIES, in the folder's order
+    more: tuple[Link, ...]  # the rest
     subfolders: tuple[Link, ...]
 
 
@@ -394,7 +396,7 @@ def tag_page(garden: Garden, tag: str) -> Page:
     notes = sorted((garden.notes[k] for k in graph.tag_notes[tag]), key=lambda n: n.title.lower())
     pairs = sorted(index.related.get(tag, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:12]
     intro = garden.notes.get(garden.tag_intros.get(tag, ""))
-    shown, rest = notes[:TAG_PAGE_SUMMARIES], notes[TAG_PAGE_SUMMARIES:]
+    shown, rest = notes[:LIST_SUMMARIES], notes[LIST_SUMMARIES:]
     view = TagView(graph.tag_names[tag], tag_url(tag), len(notes), tuple(summary(garden, n) for n in shown),
                    tuple(Link(n.title, n.url) for n in rest),
                    tuple(_tag_ref(garden, t) for t in index.children.get(tag, ())),
@@ -412,7 +414,7 @@ class TagView:
     name: str
     url: str
     count: int  # notes with the tag
-    notes: tuple[NoteSummary, ...]  # the first TAG_PAGE_SUMMARIES, by title
+    notes: tuple[NoteSummary, ...]  # the first LIST_SUMMARIES, by title
     more: tuple[Link, ...]  # the rest, by title
     children: tuple[TagRef, ...]
     parent: TagRef | None
@@ -449,8 +451,10 @@ def breadcrumbs(garden: Garden, page: Page) -> tuple[Link, ...]:
 
 def folder_view(garden: Garden, folder: str) -> FolderView:
     tree = garden.folders
-    return FolderView(folder, tree.title(folder), folder_url(folder),
-                      tuple(summary(garden, n) for n in tree.members.get(folder, ())),
+    members = tree.members.get(folder, ())
+    return FolderView(folder, tree.title(folder), folder_url(folder), len(members),
+                      tuple(summary(garden, n) for n in members[:LIST_SUMMARIES]),
+                      tuple(Link(n.title, n.url) for n in members[LIST_SUMMARIES:]),
                       tuple(Link(tree.title(f), folder_url(f), tree.totals.get(f, 0))
                             for f in tree.children.get(folder, ())))
 

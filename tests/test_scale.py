@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from garden import plan
 from garden.config import load_config
 from garden.pipeline import build_site
-from garden.paths import tag_url
-from garden.plan import BACKLINK_CONTEXTS, TAG_PAGE_SUMMARIES
+from garden.paths import folder_url, tag_url
+from garden.plan import BACKLINK_CONTEXTS, LIST_SUMMARIES
 from garden.state import BuildState
 
 from .conftest import load_bench_generator
@@ -95,11 +96,11 @@ def _linked(html: str, page_url: str) -> set[str]:
 def test_a_big_tag_page_sums_up_the_first_notes_and_names_every_other(built):
     config, _, _, state = built
     tag, keys = max(state.graph.tag_notes.items(), key=lambda kv: len(kv[1]))
-    assert len(keys) > TAG_PAGE_SUMMARIES
+    assert len(keys) > LIST_SUMMARIES
     page = tag_url(tag)  # e.g. "tags/programming/"
     html = (config.output_dir / page / "index.html").read_text(encoding="utf-8")
-    assert html.count('<li class="note-item">') == TAG_PAGE_SUMMARIES
-    assert f"{len(keys) - TAG_PAGE_SUMMARIES} more notes" in html
+    assert html.count('<li class="note-item">') == LIST_SUMMARIES
+    assert f"{len(keys) - LIST_SUMMARIES} more notes" in html
     assert {state.indexed.notes[key].url for key in keys} <= _linked(html, page)
 
 
@@ -113,3 +114,17 @@ def test_a_hub_shows_the_first_backlinks_in_context_and_names_every_other(built)
     assert f"{len(incoming)} notes link here" in html
     assert f"{len(incoming) - BACKLINK_CONTEXTS} more notes" in html
     assert {state.indexed.notes[b.source].url for b in incoming} <= _linked(html, note.url)
+
+
+def test_a_big_folder_page_sums_up_the_first_notes_and_names_every_other(tmp_path, monkeypatch):
+    monkeypatch.setattr(plan, "LIST_SUMMARIES", 10)  # the generator's folders hold tens of notes, not hundreds
+    config_file, _ = _garden(tmp_path, 200)
+    config, state = load_config(config_file), BuildState()
+    build_site(config, jobs=1, state=state)
+    folder, members = max(state.folders.members.items(), key=lambda kv: len(kv[1]))
+    assert len(members) > 10
+    page = folder_url(folder)
+    html = (config.output_dir / page / "index.html").read_text(encoding="utf-8")
+    assert html.count('<li class="note-item">') == 10
+    assert f"{len(members) - 10} more notes" in html
+    assert {note.url for note in members} <= _linked(html, page)
