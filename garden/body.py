@@ -192,6 +192,7 @@ def _collect_inline(block: Token, found: _Collected, line_offset: int) -> None:
             embed=link.embed if link else meta.get("embed", False),
             context=_context(text, offset),
             wikilink=link is not None,
+            empty_label=(link.label or "") if link and not link.written else "",
         )
         found.links.append(ref)
         if "slot" in meta:

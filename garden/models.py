@@ -71,12 +71,14 @@ class LinkRef:
     embed: bool
     context: str  # plain text around the link, for backlinks
     wikilink: bool = True  # False: a Markdown link or image
+    empty_label: str = ""  # the label of a wikilink with no target, `[[|label]]`, to show it as written
 
     @property
     def written(self) -> str:
         """The link as the author wrote it, for messages."""
         if self.wikilink:
-            return f"{'!' if self.embed else ''}[[{self.target}]]"
+            label = f"|{self.empty_label}" if self.empty_label else ""
+            return f"{'!' if self.embed else ''}[[{self.target}{label}]]"
         return f"{'!' if self.embed else ''}[…]({self.target})"
 
 

@@ -75,7 +75,8 @@ CASES: dict[str, tuple[str | bytes, list[tuple[int, str, str]], str]] = {
     "links.md": ("[[]] one\n[[|alias]] two\n[[#]] three\n[[target#b#c]] four\n[[target|b|c]] five\n"
                  "[[unclosed six\n\n[[links]] and [[#Self]] and ![[links]]\n\n![[missing.png]]\n\n"
                  "[md](nowhere.md) and\n![img](nowhere.png)\n\n# Self\n",
-                 [(1, "warning", "empty link"), (2, "warning", "empty link"), (3, "warning", "empty link"),
+                 [(1, "warning", "empty link: [[]]"), (2, "warning", "empty link: [[|alias]]"),
+                  (3, "warning", "empty link"),
                   (10, "warning", "broken embed: ![[missing.png]] matches no file"),
                   (12, "warning", "broken link: […](nowhere.md) matches no note"),
                   (13, "warning", "broken embed: ![…](nowhere.png) matches no file")], "Self"),
