@@ -396,9 +396,7 @@ def tag_page(garden: Garden, tag: str) -> Page:
     notes = sorted((garden.notes[k] for k in graph.tag_notes[tag]), key=lambda n: n.title.lower())
     pairs = sorted(index.related.get(tag, {}).items(), key=lambda kv: (-kv[1], kv[0]))[:12]
     intro = garden.notes.get(garden.tag_intros.get(tag, ""))
-    shown, rest = notes[:LIST_SUMMARIES], notes[LIST_SUMMARIES:]
-    view = TagView(graph.tag_names[tag], tag_url(tag), len(notes), tuple(summary(garden, n) for n in shown),
-                   tuple(Link(n.title, n.url) for n in rest),
+    view = TagView(graph.tag_names[tag], tag_url(tag), len(notes), *_long_list(garden, notes),
                    tuple(_tag_ref(garden, t) for t in index.children.get(tag, ())),
                    _tag_ref(garden, parent) if parent else None,
                    tuple(TagRef(graph.tag_names[t], tag_url(t), c) for t, c in pairs),
@@ -452,11 +450,15 @@ def breadcrumbs(garden: Garden, page: Page) -> tuple[Link, ...]:
 def folder_view(garden: Garden, folder: str) -> FolderView:
     tree = garden.folders
     members = tree.members.get(folder, ())
-    return FolderView(folder, tree.title(folder), folder_url(folder), len(members),
-                      tuple(summary(garden, n) for n in members[:LIST_SUMMARIES]),
-                      tuple(Link(n.title, n.url) for n in members[LIST_SUMMARIES:]),
+    return FolderView(folder, tree.title(folder), folder_url(folder), len(members), *_long_list(garden, members),
                       tuple(Link(tree.title(f), folder_url(f), tree.totals.get(f, 0))
                             for f in tree.children.get(folder, ())))
+
+
+def _long_list(garden: Garden, notes: list[NoteMeta]) -> tuple[tuple[NoteSummary, ...], tuple[Link, ...]]:
+    """A list that may hold thousands of notes: the first LIST_SUMMARIES summed up, the rest by title."""
+    return (tuple(summary(garden, n) for n in notes[:LIST_SUMMARIES]),
+            tuple(Link(n.title, n.url) for n in notes[LIST_SUMMARIES:]))
 
 
 def _tag_ref(garden: Garden, tag: str, counted: bool = True) -> TagRef:
