@@ -19,6 +19,7 @@ from .progress import Progress
 from .report import SHOWN, display, report
 
 if TYPE_CHECKING:
+    from .deploy import Target
     from .search import SearchIndex
 
 EXIT_OK, EXIT_NOTE_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -188,14 +189,15 @@ def run_build(args: argparse.Namespace, write: bool = True) -> int:
     return EXIT_NOTE_ERRORS if failed else EXIT_OK
 
 
-def _build(config: Config, args: argparse.Namespace, write: bool = True) -> BuildResult:
-    """build_site, then the search index, with progress on standard error (none with --quiet)."""
+def _build(config: Config, args: argparse.Namespace, write: bool = True, locked: bool = False) -> BuildResult:
+    """build_site, then the search index, with progress on standard error (none with --quiet).
+    `locked`: the caller already holds the site's lock."""
     progress = Progress(sys.stderr) if not args.quiet else None
     said = progress or (lambda phase, done, total: None)
     index = None
     try:
         # One build at a time writes a site and its cache; a second is refused (exit 2), naming the first.
-        with site_lock(config.output_dir, config.cache_dir) if write else nullcontext():
+        with site_lock(config.output_dir, config.cache_dir) if write and not locked else nullcontext():
             result = build_site(config, write=write, jobs=args.jobs, progress=said)
             if write and config.search:
                 said("search index", 0, 0)
@@ -285,7 +287,15 @@ def run_deploy(args: argparse.Namespace) -> int:
 
     config = _config(args)
     target = deploy.find_target(config.root, args.remote, args.branch)  # refuse before a long build
-    result = _build(config, args)
+    # Held until the push is done: a build started meanwhile would change the site being committed.
+    with site_lock(config.output_dir, config.cache_dir):
+        return _deploy(config, args, target)
+
+
+def _deploy(config: Config, args: argparse.Namespace, target: Target) -> int:
+    from . import deploy
+
+    result = _build(config, args, locked=True)
     report(result, config, strict=args.strict, quiet=args.quiet, verbose=args.verbose)
     failed = len(result.errors) + (len(result.warnings) if args.strict else 0)
     if failed:

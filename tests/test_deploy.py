@@ -226,3 +226,27 @@ def test_refuses_a_branch_that_is_checked_out(repo, capsys):
     git(repo, "checkout", "-q", "-b", "gh-pages")
     assert main(["deploy"]) == 2
     assert "garden: branch 'gh-pages' is checked out in " in capsys.readouterr().err
+
+
+def test_the_site_stays_locked_until_the_push_is_done(repo, monkeypatch):
+    """A build started while a deploy commits and pushes would change the site under it: it is refused."""
+    from garden import deploy
+    from garden.config import load_config
+    from garden.lock import SiteLocked, site_lock
+
+    config = load_config(None)
+    publish = deploy.publish
+    refused = []
+
+    def publish_while_another_build_starts(plan, message):
+        with pytest.raises(SiteLocked):
+            with site_lock(config.output_dir, config.cache_dir):
+                pass
+        refused.append(True)
+        return publish(plan, message)
+
+    monkeypatch.setattr(deploy, "publish", publish_while_another_build_starts)
+    assert main(["deploy"]) == 0
+    assert refused == [True]
+    with site_lock(config.output_dir, config.cache_dir):  # released once the deploy is over
+        pass
