@@ -104,7 +104,11 @@ def _source(rel: str, path: str, stat: os.stat_result, previous: SourceFile | No
         # Modified just now: a second save within the clock's tick (same size, same time) would look
         # unchanged next time. As git does with "racily clean" entries, trust such a stamp never.
         stamp = (-1, -1)
-    return SourceFile(rel, path, hashlib.blake2b(data, digest_size=16).hexdigest(), stat.st_mtime, stamp)
+    return SourceFile(rel, path, file_digest(data), stat.st_mtime, stamp)
+
+
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _recheck(root: Path, ignored, known: dict[str, SourceFile], paths: set[str]) -> list[SourceFile] | None:

@@ -4,7 +4,8 @@ When the fingerprint is the last build's, the build would write the same site
 byte for byte, so `garden build` answers with what the last build found and
 does nothing else: no cache to load, no note to look at. This is the warm
 build's shortcut; any doubt (a file saved just now, a site folder that is not
-whole) means a real build.
+whole) means a real build. A build that began on files saved just now takes
+the fingerprint again as it ends, once their stamps can be trusted.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import os
 import pickle
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .config import Config
-from .discover import RACY_NS, Walk, ignore_matcher, walk
+from .discover import RACY_NS, Walk, file_digest, ignore_matcher, walk
 from .gitdates import head_stamp
+from .models import SourceFile
 from .resources import default_dir
 from .state import STAMP, digest
 from .write import MARKER
@@ -33,25 +36,60 @@ class LastBuild:
     result: Any  # the BuildResult it returned
 
 
-def take(config: Config, walked: Walk) -> str | None:
-    """The digest of every input's stamp, or None when a stamp cannot be trusted (a file modified
-    within the file system's clock tick of now could change again without its stamp changing).
-    `walked`: what `walk_content` found just now."""
+@dataclass
+class Inputs:
+    """What a build reads, as found when it began."""
+
+    walked: Walk  # the content folder's files with their stamps (discover reuses the walk)
+    stamps: list[tuple[str, os.stat_result]]  # every input by name: notes by path in the garden, the rest by path
+    taken_ns: int  # when they were looked at
+    context: str  # digest of the rest a build depends on: garden's version, the configuration, the date, git
+    fingerprint: str | None  # their digest, or None when a stamp cannot be trusted yet
+
+
+def look(config: Config) -> Inputs:
+    """Every input's stamp, and their fingerprint: None when a stamp cannot be trusted (a file modified
+    within the file system's clock tick of now could change again without its stamp changing)."""
+    walked = walk_content(config)
     now = time.time_ns()
-    found, _ = walked
-    stamps = []
+    stamps = [(rel, stat) for rel, _, stat in walked[0]]
     for root in (config.root / "templates", default_dir("templates"), config.root / "static", default_dir("static")):
         for folder, _, names in os.walk(root):
-            stamps += [os.path.join(folder, name) for name in names]
-    files = [(rel, stat) for rel, _, stat in found] + [(path, os.stat(path)) for path in stamps]
-    if any(now - stat.st_mtime_ns < RACY_NS for _, stat in files):
-        return None
-    seen = hashlib.blake2b(digest_size=16)
-    seen.update(digest(STAMP, config, dt.date.today(), head_stamp(config.content_dir) if config.git_dates else None)
-                .encode())
-    for name, stat in sorted(files, key=lambda f: f[0]):
+            stamps += [(path, os.stat(path)) for path in (os.path.join(folder, name) for name in names)]
+    stamps.sort(key=lambda item: item[0])
+    context = digest(STAMP, config, dt.date.today(), head_stamp(config.content_dir) if config.git_dates else None)
+    if any(now - stat.st_mtime_ns < RACY_NS for _, stat in stamps):
+        return Inputs(walked, stamps, now, context, None)
+    seen = hashlib.blake2b(context.encode(), digest_size=16)
+    for name, stat in stamps:
         seen.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
-    return seen.hexdigest()
+    return Inputs(walked, stamps, now, context, seen.hexdigest())
+
+
+def settle(config: Config, before: Inputs, used: dict[str, SourceFile]) -> str | None:
+    """The fingerprint of a build that began with inputs too fresh to trust (`before.fingerprint` is None),
+    taken as it ends, when their stamps have aged: a build run just after saving (or cloning, or
+    generating) the garden is then remembered too. Each file that was fresh is read again, to be sure
+    the build used what it holds now; anything changed meanwhile, or a fresh template, means None.
+    `used`: the files as the build read them, by path in the garden."""
+    after = look(config)
+    if after.fingerprint is None:
+        return None  # still fresh: a short build, or a file saved while it ran
+    stamps_before = dict(before.stamps)
+    if after.context != before.context or len(stamps_before) != len(after.stamps):
+        return None
+    for name, stat in after.stamps:
+        was = stamps_before.get(name)
+        if was is None or (was.st_size, was.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+            return None  # changed while the build ran
+        if before.taken_ns - was.st_mtime_ns < RACY_NS:
+            source = used.get(name)  # (templates and static files are not among them)
+            try:
+                if source is None or file_digest(Path(source.path).read_bytes()) != source.digest:
+                    return None
+            except OSError:
+                return None
+    return after.fingerprint
 
 
 def walk_content(config: Config) -> Walk:

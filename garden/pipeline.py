@@ -104,12 +104,12 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     if write:
         check_output_folder(config.output_dir, config.content_dir, config.root)
     persistent = state is None
-    inputs = None  # the fingerprint of what this build reads (see fingerprint.py)
+    inputs = None  # what this build reads, and its fingerprint (see fingerprint.py)
     walked = None
     if write and persistent:
-        walked = fingerprint.walk_content(config)
-        inputs = fingerprint.take(config, walked)
-        last = fingerprint.unchanged(config, inputs)
+        inputs = fingerprint.look(config)
+        walked = inputs.walked
+        last = fingerprint.unchanged(config, inputs.fingerprint)
         if last is not None:  # nothing this build reads changed: the site is as the last build left it
             seconds = time.perf_counter() - started
             return replace(last, written=0, rendered_notes=0, rendered_pages=0, notices=[], seconds=seconds,
@@ -216,7 +216,8 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     result.timings = {name: end - start for (name, start), end in zip(marks, [t for _, t in marks[1:]] + [ended])}
     result.seconds = ended - started
     if write and persistent and cached:
-        fingerprint.remember(config, inputs, result)
+        assert inputs is not None
+        fingerprint.remember(config, inputs.fingerprint or fingerprint.settle(config, inputs, state.files), result)
     return result
 
 

@@ -209,3 +209,54 @@ def test_any_change_to_what_a_build_reads_means_a_real_build(tmp_path, change):
     again = build_site(config, jobs=1)
     assert "nothing changed" not in again.timings
     assert again.written > 0
+
+
+FRESH_NS = 300_000_000  # stands in for the 2 s during which a saved file's stamp is not trusted
+
+
+@pytest.fixture
+def slow_fresh_build(monkeypatch):
+    """Builds that take longer than a file stays fresh, with `during()` called while they run."""
+    from garden import discover, fingerprint, pipeline
+
+    monkeypatch.setattr(discover, "RACY_NS", FRESH_NS)
+    monkeypatch.setattr(fingerprint, "RACY_NS", FRESH_NS)
+    render_bodies = pipeline.render_bodies
+    calls: list = []
+
+    def slow(*args, **kwargs):
+        bodies = render_bodies(*args, **kwargs)  # the notes have been read by now
+        for during in calls:
+            during()
+        time.sleep(2 * FRESH_NS / 1e9)
+        return bodies
+
+    monkeypatch.setattr(pipeline, "render_bodies", slow)
+    return calls
+
+
+def test_a_build_begun_on_just_saved_files_is_remembered_once_they_have_aged(tmp_path, slow_fresh_build):
+    config = write_garden(tmp_path, NOTES)  # saved just now: their stamps cannot be trusted yet
+    first = build_site(config, jobs=1)
+    assert "nothing changed" not in first.timings
+    second = build_site(config, jobs=1)
+    assert list(second.timings) == ["nothing changed"]
+
+
+@pytest.mark.parametrize("how", ["same stamp", "new stamp"])
+def test_a_just_saved_file_changed_while_the_build_ran_is_read_again_next_time(tmp_path, slow_fresh_build, how):
+    config = write_garden(tmp_path, NOTES)
+    path = config.content_dir / "b.md"
+
+    def save_again():  # same size; with the same stamp, only reading the file again can tell
+        stat = path.stat()
+        path.write_text(path.read_text().replace("B links", "X links"))
+        if how == "same stamp":
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    slow_fresh_build.append(save_again)
+    build_site(config, jobs=1)
+    slow_fresh_build.clear()
+    again = build_site(config, jobs=1)
+    assert "nothing changed" not in again.timings
+    assert "X links" in (config.output_dir / "b" / "index.html").read_text()
