@@ -17,6 +17,8 @@ from .models import NoteMeta
 
 CUTOFF = 0.72  # difflib's similarity ratio; below this, "did you mean" guesses more than it helps
 SHORTLIST = 40  # names with the most trigrams in common, compared in full (difflib over 10,000 names is slow)
+BUDGET = 20_000  # names counted per broken link, at most: common trigrams ("ing") are in a share of every name,
+# so counting them all would make each hint cost more as the garden grows, and all of them, quadratically more
 _SEPARATORS = re.compile(r"[\s_-]+")
 _BROKEN = re.compile(r"^broken (?:link|embed): (?P<bang>!?)\[\[(?P<target>[^\]|#]*)(?P<fragment>#[^\]|]*)?"
                      r"[^\]]*\]\] matches no note$")
@@ -84,8 +86,13 @@ class _NameIndex:
 
     def closest(self, query: str, limit: int = 2) -> list[str]:
         counts: Counter[str] = Counter()
-        for gram in _trigrams(query):
-            counts.update(self.grams.get(gram, ()))
+        counted = 0
+        # Rarest first: the names that share a rare trigram are the likely ones; the common ones add little.
+        for names in sorted((self.grams.get(gram, ()) for gram in _trigrams(query)), key=len):
+            if counted and counted + len(names) > BUDGET:
+                break
+            counts.update(names)
+            counted += len(names)
         shortlist = [name for name, _ in counts.most_common(SHORTLIST)]
         matches = difflib.get_close_matches(query, shortlist, n=limit * 3, cutoff=CUTOFF)
         return list(dict.fromkeys(shown for m in matches for shown in self.names[m]))[:limit]

@@ -73,3 +73,24 @@ def test_a_build_reports_the_hint(garden):
     result, _ = garden({"a.md": "See [[Rooflin Model]].\n", "roofline-model.md": "# Roofline Model\n"}, write=False)
     assert messages(result) == ["a.md:1: warning: broken link: [[Rooflin Model]] matches no note\n"
                                 "    hint: did you mean [[Roofline Model]]?"]
+
+
+def test_a_hint_counts_a_bounded_number_of_names_however_big_the_garden(monkeypatch):
+    """Trigrams like "ing" are in a share of every name: counting them all for each broken link would make
+    the hints of a garden with broken links in proportion to its size cost quadratically more."""
+    from garden import hints
+
+    words = ["ring", "string", "thing", "king", "wing", "sing", "bring", "sting", "cling", "swing"]
+    notes = [note(f"n{i}.md", f"{words[i % 10]} {words[i // 10 % 10]} model {i}") for i in range(30_000)] + NOTES
+    counted = []
+
+    class Counted(list):
+        def __iter__(self):
+            counted.append(len(self))
+            return super().__iter__()
+
+    index = hints._NameIndex(link_names(notes))
+    index.grams = {gram: Counted(names) for gram, names in index.grams.items()}
+    assert index.closest("rooflin model") == ["Roofline Model"]
+    assert max(len(index.grams.get(gram, ())) for gram in hints._trigrams("rooflin model")) > hints.BUDGET
+    assert sum(counted) <= hints.BUDGET  # not every name with "mod" in it
