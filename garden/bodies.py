@@ -5,6 +5,7 @@ records come back to the build.
 
 from __future__ import annotations
 
+import gc
 import os
 from concurrent.futures import ProcessPoolExecutor
 from html import escape
@@ -56,9 +57,13 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
         _keep_bodies(map(_render_in_worker, todo), len(todo), bodies, store, progress)
     else:
         chunk = max(1, len(todo) // (jobs * 8))
-        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=setup) as pool:
-            # map yields each chunk's results as it completes, so progress moves during the phase
-            _keep_bodies(pool.map(_render_in_worker, todo, chunksize=chunk), len(todo), bodies, store, progress)
+        gc.freeze()  # forked workers' collections then leave the objects they share with this process alone
+        try:
+            with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=setup) as pool:
+                # map yields each chunk's results as it completes, so progress moves during the phase
+                _keep_bodies(pool.map(_render_in_worker, todo, chunksize=chunk), len(todo), bodies, store, progress)
+        finally:
+            gc.unfreeze()
     if indexed.reread is not None:
         return bodies
     return {key: bodies[key] for key in indexed.notes}  # in the index's order, whatever came from where

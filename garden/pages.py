@@ -26,6 +26,8 @@ from .write import SiteWriter, Stager
 STYLESHEETS = ("static/style.css",)
 PAGE_TEMPLATES = ("note.html", "home.html", "folder.html", "tag.html", "tags.html", "404.html")
 PARALLEL_PAGES = 500  # fewer pages to render than this, and forking workers costs more than it saves
+PAGES_PER_POOL = 10_000  # then fresh workers: a worker's memory grows with the pages it renders, since each
+# object of the parent's it reads is copied into it (reading changes its reference count)
 
 
 def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState, expander: Expander,
@@ -136,12 +138,14 @@ class PageJob:
             # left alone by the collector, so the memory pages holding them stay shared.
             gc.freeze()
             try:
-                with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-                    keys = [p.key for p in planned]
-                    for outcome in pool.map(_run_in_worker, keys, chunksize=max(1, len(keys) // (jobs * 16))):
-                        if not outcome.problem:
-                            writer.adopt(outcome.path, outcome.changed)
-                        yield outcome
+                keys = [p.key for p in planned]
+                for start in range(0, len(keys), PAGES_PER_POOL):
+                    batch = keys[start:start + PAGES_PER_POOL]
+                    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                        for outcome in pool.map(_run_in_worker, batch, chunksize=max(1, len(batch) // (jobs * 16))):
+                            if not outcome.problem:
+                                writer.adopt(outcome.path, outcome.changed)
+                            yield outcome
             finally:
                 _job = None
                 gc.unfreeze()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from garden import plan
+from garden import pages, plan
 from garden.config import load_config
 from garden.pipeline import build_site
 from garden.paths import folder_url, tag_url
@@ -57,13 +57,17 @@ def test_backlink_counts_are_the_generators(built):
     assert counts == manifest["backlinks"]
 
 
-def test_pages_rendered_in_parallel_equal_those_rendered_in_one_process(tmp_path):
+@pytest.mark.parametrize("pool_pages", [pages.PAGES_PER_POOL, 250])
+def test_pages_rendered_in_parallel_equal_those_rendered_in_one_process(tmp_path, monkeypatch, pool_pages):
+    """By one set of worker processes, and by fresh ones every 250 pages (as in a garden of 100,000 notes)."""
+    monkeypatch.setattr(pages, "PAGES_PER_POOL", pool_pages)
     config_file, _ = _garden(tmp_path, 600)  # enough pages that they are rendered by worker processes
     serial = load_config(config_file, output=str(tmp_path / "serial"))
     build_site(serial, jobs=1)
     parallel = load_config(config_file, output=str(tmp_path / "parallel"))
-    build_site(parallel, jobs=2)
+    result = build_site(parallel, jobs=2)
     assert site_files(tmp_path / "parallel") == site_files(tmp_path / "serial")
+    assert result.rendered_pages == result.pages
 
 
 def _chrome(page: Path) -> int:
