@@ -39,9 +39,10 @@ def leftovers(root: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def big_garden(tmp_path_factory) -> Path:
-    """300 generated notes: a build long enough to interrupt in each of its phases."""
+    """1,000 generated notes: a build long enough to interrupt in each of its phases (a build prints its
+    phases once it has taken a second, and 300 notes took 1.5 s in all on a fast machine)."""
     notes = tmp_path_factory.mktemp("big") / "notes"
-    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "300", str(notes)], check=True,
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "1000", str(notes)], check=True,
                    capture_output=True)
     return notes
 
