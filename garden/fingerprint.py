@@ -41,7 +41,7 @@ class Inputs:
     """What a build reads, as found when it began."""
 
     walked: Walk  # the content folder's files with their stamps (discover reuses the walk)
-    stamps: list[tuple[str, os.stat_result]]  # every input by name: notes by path in the garden, the rest by path
+    stamps: list[tuple[str, os.stat_result]]  # notes and files by path in the garden; templates, static by full path
     taken_ns: int  # when they were looked at
     context: str  # digest of the rest a build depends on: garden's version, the configuration, the date, git
     fingerprint: str | None  # their digest, or None when a stamp cannot be trusted yet

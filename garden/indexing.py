@@ -54,6 +54,7 @@ def index_garden(config: Config, files: list[SourceFile], changed: list[SourceFi
     if changed is not None and state.indexed is not None and same_dates and state.indexed_for == made_for:
         patched = _patch_index(config, state.indexed, changed, state, dates)
         if patched is not None:
+            state.indexed = patched  # the next patch starts from this one, never from an older index
             problems.extend(state.index_problems)
             return patched
     found_problems: list[Diagnostic] = []
