@@ -53,7 +53,13 @@ PHASES = ["discover", "index", "render notes", "link graph", "pages", "write"]
 def start_build(root: Path, content: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, str(REPO / "build.py"), "build", "--content", str(content),
                              "--no-search", *extra], cwd=root, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True, preexec_fn=_ctrl_c_as_in_a_terminal)
+
+
+def _ctrl_c_as_in_a_terminal() -> None:
+    """Tests run in the background (a CI job started with `&`) inherit an ignored SIGINT, and so would
+    the build: give it the default, as a shell in a terminal does."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def interrupt_at(build: subprocess.Popen, phase: str, how: str) -> tuple[int, str]:
