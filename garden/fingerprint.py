@@ -72,9 +72,12 @@ def settle(config: Config, before: Inputs, used: dict[str, SourceFile]) -> str |
     generating) the garden is then remembered too. Each file that was fresh is read again, to be sure
     the build used what it holds now; anything changed meanwhile, or a fresh template, means None.
     `used`: the files as the build read them, by path in the garden."""
+    newest = max((stat.st_mtime_ns for _, stat in before.stamps), default=0)
+    if time.time_ns() - newest < RACY_NS:
+        return None  # still fresh (a short build: an edit's, say), so not worth a look
     after = look(config)
     if after.fingerprint is None:
-        return None  # still fresh: a short build, or a file saved while it ran
+        return None  # a file saved while the build ran
     stamps_before = dict(before.stamps)
     if after.context != before.context or len(stamps_before) != len(after.stamps):
         return None
