@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .body import RecordingResolver, html_digest, render_body
+from .body import RecordingResolver, render_body, stored_body
 from .bodystore import BodyStore
 from .charts.library import ChartLibrary
 from .config import Config
@@ -21,6 +21,7 @@ from .index import Resolver, note_markdown
 from .indexing import Indexed
 from .markdown.parser import make_parser
 from .models import BodyHtml, Chunk, NoteBody, NoteMeta
+from .notebodies import NoteBodies
 from .state import BuildState
 
 PARALLEL_THRESHOLD = 200  # below this many notes, worker start-up costs more than it saves
@@ -29,27 +30,30 @@ CHUNK = 100  # notes sent to a worker at a time, at most: small enough that the 
 
 
 def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: BuildState, store: BodyStore,
-                  progress: Callable[[str, int, int], None] = lambda phase, done, total: None) -> dict[str, NoteBody]:
-    """Every published note's body: from the cache when still valid, else rendered (in parallel when many).
+                  progress: Callable[[str, int, int], None] = lambda phase, done, total: None) \
+        -> tuple[NoteBodies, set[str]]:
+    """Every published note's body: from the cache when still valid, else rendered (in parallel when many);
+    and the keys of the notes rendered anew.
 
-    Rendered HTML goes to the body store (written by the workers themselves when
-    it is on disk); only the small records come back.
+    Rendered bodies go to the body store (written by the workers themselves when
+    it is on disk); only their records come back.
     """
     resolve = indexed.resolver.resolve
     names_unchanged = indexed.names_unchanged
+    previous = state.bodies
+    previous.read_from(store)
     todo: list[NoteMeta] = []
     if indexed.reread is None:
-        bodies: dict[str, NoteBody] = {}
+        bodies = NoteBodies()
         looked_at = indexed.notes
     else:  # a patched index: only the notes read anew can have new bodies (the rest keep their places)
-        bodies = dict(state.bodies)
+        bodies = previous.copy()
         looked_at = {k: indexed.notes[k] for k in sorted(indexed.reread) if k in indexed.notes}
+    bodies.read_from(store)
     for key, note in looked_at.items():
-        cached = state.body_for(key, indexed.body_keys[key], resolve, names_unchanged)
-        # On disk, the HTML of a cached body is assumed there (if it went missing, reading it says so
-        # and the build starts afresh): a check per note would cost a file system call each.
-        if cached is not None and (store.folder is not None or store.has(cached.html_digest)):
-            bodies[key] = cached
+        if _still_valid(previous, key, state.body_keys.get(key) == indexed.body_keys[key], resolve, names_unchanged,
+                        store):
+            bodies.carry(key, previous)
         else:
             todo.append(note)
     jobs = jobs or os.cpu_count() or 1
@@ -66,16 +70,31 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
                 _keep_bodies(pool.map(_render_in_worker, todo, chunksize=chunk), len(todo), bodies, store, progress)
         finally:
             gc.unfreeze()
+    rendered = {note.key for note in todo}
     if indexed.reread is not None:
-        return bodies
-    return {key: bodies[key] for key in indexed.notes}  # in the index's order, whatever came from where
+        return bodies, rendered
+    return bodies.in_order(indexed.notes), rendered  # in the index's order, whatever came from where
 
 
-def _keep_bodies(rendered: Iterable[tuple[NoteBody, BodyHtml | None]], total: int, bodies: dict[str, NoteBody],
+def _still_valid(previous: NoteBodies, key: str, same_source: bool, resolve, names_unchanged: bool,
+                 store: BodyStore) -> bool:
+    """Whether the last build's body of the note holds: rendered from the same source, and every link it
+    made still resolves the same way. When no note, title, alias or file was added, renamed or removed since
+    (`names_unchanged`), every link resolves as before without asking, and the body is not even read."""
+    if not same_source or key not in previous:
+        return False
+    if store.folder is None and not store.has(previous.digests[key]):
+        return False
+    # On disk, a cached body is assumed there (if it went missing, reading it says so and the build starts
+    # afresh): a check per note would cost a file system call each.
+    return names_unchanged or all(resolve(target, key) == result for target, result in previous[key].resolutions)
+
+
+def _keep_bodies(rendered: Iterable[tuple[NoteBody, BodyHtml | None]], total: int, bodies: NoteBodies,
                  store: BodyStore, progress: Callable[[str, int, int], None]) -> None:
     for done, (body, html) in enumerate(rendered, 1):
         if html is not None:  # an in-memory store lives in this process
-            store.put(body.html_digest, html)
+            store.put(body, html)
         bodies[body.key] = body
         progress("render notes", done, total)
 
@@ -103,15 +122,18 @@ def _render_in_worker(note: NoteMeta) -> tuple[NoteBody, BodyHtml | None]:
         markdown = note_markdown((content_dir / note.key).read_bytes(), note)
         body, html = render_body(note, markdown, md, recorder)
     except OSError as exc:  # gone or unreadable since it was indexed
-        html = BodyHtml((), {})
-        body = NoteBody(note.key, html_digest(html), (), (), (), (), (), 0, "",
-                        (Diagnostic(note.key, 0, "error", f"cannot read note: {exc.strerror}"),))
+        body, html = _failed(note, BodyHtml((), {}), Diagnostic(note.key, 0, "error",
+                                                                f"cannot read note: {exc.strerror}"))
     except Exception as exc:  # a bug in a plugin must not take the whole garden down
         message = f"could not render this note ({type(exc).__name__}: {exc}); its source is shown instead"
-        html = BodyHtml((Chunk(f"<pre>{escape(markdown)}</pre>"),), {})
-        body = NoteBody(note.key, html_digest(html), (), (), (), (), (), 0, "",
-                        (Diagnostic(note.key, 1, "error", message, "please report this as a bug in garden"),))
+        body, html = _failed(note, BodyHtml((Chunk(f"<pre>{escape(markdown)}</pre>"),), {}),
+                             Diagnostic(note.key, 1, "error", message, "please report this as a bug in garden"))
     if store is None:
         return body, html
-    store.put(body.html_digest, html)
+    store.put(body, html)
     return body, None
+
+
+def _failed(note: NoteMeta, html: BodyHtml, problem: Diagnostic) -> tuple[NoteBody, BodyHtml]:
+    return stored_body(html, key=note.key, block_ids=(), headings=(), links=(), embeds=(), tags=(), words=0,
+                       summary="", diagnostics=(problem,))

@@ -16,6 +16,7 @@ from markdown_it.token import Token
 
 from .errors import Diagnostic
 from .models import BodyHtml, Chunk, Heading, LinkRef, LinkTarget, NoteBody, NoteMeta
+from .state import digest as state_digest
 
 CONTEXT_CHARS = 240
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -56,10 +57,9 @@ def render_body(meta: NoteMeta, markdown: str, md: MarkdownIt, recorder: Recordi
     blocks = {block_id: md.renderer.render(tokens[a:b], md.options, env) for block_id, (a, b) in
               collected.block_ranges.items()}
     diagnostics = list(env.get("diagnostics", ())) + collected.problems(meta.key)
-    html = BodyHtml(chunks, blocks)
-    return NoteBody(
+    return stored_body(
+        BodyHtml(chunks, blocks),
         key=meta.key,
-        html_digest=html_digest(html),
         block_ids=tuple(blocks),
         headings=tuple(collected.headings),
         links=tuple(collected.links),
@@ -69,16 +69,18 @@ def render_body(meta: NoteMeta, markdown: str, md: MarkdownIt, recorder: Recordi
         summary=collected.summary,
         diagnostics=tuple(diagnostics),
         resolutions=tuple(recorder.calls.items()),
-    ), html
+    )
 
 
-def html_digest(html: BodyHtml) -> str:
-    digest = hashlib.blake2b(digest_size=16)
+def stored_body(html: BodyHtml, **record) -> tuple[NoteBody, BodyHtml]:
+    """The record of a body (every NoteBody field but its digest) and its HTML, with the digest of both:
+    the same render gives the same digest in any process, and any change to either changes it."""
+    digest = hashlib.blake2b(state_digest(*record.values()).encode(), digest_size=16)
     for chunk in html.chunks:
         digest.update(chunk.html.encode("utf-8", "surrogatepass"))
     for block_id, block in html.blocks.items():
         digest.update(f"\0{block_id}\0{block}".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return NoteBody(digest=digest.hexdigest(), **record), html
 
 
 def _hide_title_heading(tokens: list[Token], title: str) -> None:

@@ -1,9 +1,10 @@
-"""Rendered bodies' HTML, stored by digest so that only small records stay in memory.
+"""Rendered bodies, each stored whole under its digest: its record, then its HTML.
 
 On disk (in the build cache) a body is one file named by its digest: worker
-processes write their own results, a warm build reads none, and a page
-render reads just the bodies it shows. Without a folder (`garden check`),
-the store is a plain dict.
+processes write their own results, a warm build reads none, and a build
+reads just the bodies it needs; the record comes first in the file, so it is
+read without unpickling the HTML. Without a folder (`garden check`), the
+store is a plain dict.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from .errors import CacheMismatch
-from .models import BodyHtml
+from .models import BodyHtml, NoteBody
 
 
 class DamagedStore(CacheMismatch):
@@ -26,40 +27,51 @@ MEMORY_ITEMS = 256  # recently read bodies kept, for notes embedded in many othe
 class BodyStore:
     def __init__(self, folder: Path | None):
         self.folder = folder
-        self.memory: dict[str, BodyHtml] = {}
+        self.memory: dict[str, tuple[NoteBody, BodyHtml]] = {}
         self.recent: OrderedDict[str, BodyHtml] = OrderedDict()
         if folder:
             folder.mkdir(parents=True, exist_ok=True)
 
-    def put(self, digest: str, html: BodyHtml) -> None:
+    def put(self, body: NoteBody, html: BodyHtml) -> None:
         if self.folder is None:
-            self.memory[digest] = html
+            self.memory[body.digest] = (body, html)
             return
-        path = self._path(digest)
-        if path.exists():  # content-addressed: the same digest is the same HTML
+        path = self._path(body.digest)
+        if path.exists():  # content-addressed: the same digest is the same body
             return
         path.parent.mkdir(exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        temporary.write_bytes(pickle.dumps(html, protocol=pickle.HIGHEST_PROTOCOL))
+        with temporary.open("wb") as handle:
+            pickle.dump(body, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(html, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
 
-    def get(self, digest: str) -> BodyHtml:
+    def record(self, digest: str) -> NoteBody:
+        """The body's record, without its HTML."""
         if self.folder is None:
-            return self.memory[digest]
+            return self.memory[digest][0]
+        return self._read(digest, 1)[0]
+
+    def html(self, digest: str) -> BodyHtml:
+        if self.folder is None:
+            return self.memory[digest][1]
         html = self.recent.get(digest)
         if html is None:
-            try:
-                html = pickle.loads(self._path(digest).read_bytes())
-            except Exception:  # truncated, garbage, gone: the whole cache is suspect
-                raise DamagedStore(f"the build cache in {self.folder.parent} was damaged; "  # type: ignore[union-attr]
-                                   "rebuilding everything") from None
-            if not isinstance(html, BodyHtml):
-                raise DamagedStore(f"the build cache in {self.folder.parent} was damaged; "  # type: ignore[union-attr]
-                                   "rebuilding everything")
-            self.recent[digest] = html
+            html = self.recent[digest] = self._read(digest, 2)[1]
             if len(self.recent) > MEMORY_ITEMS:
                 self.recent.popitem(last=False)
         return html
+
+    def _read(self, digest: str, parts: int) -> list:
+        try:
+            with self._path(digest).open("rb") as handle:
+                read = [pickle.load(handle) for _ in range(parts)]
+        except Exception:  # truncated, garbage, gone: the whole cache is suspect
+            read = []
+        if not read or not isinstance(read[0], NoteBody) or (parts == 2 and not isinstance(read[1], BodyHtml)):
+            raise DamagedStore(f"the build cache in {self.folder.parent} was damaged; "  # type: ignore[union-attr]
+                               "rebuilding everything")
+        return read
 
     def has(self, digest: str) -> bool:
         if self.folder is None:

@@ -15,7 +15,8 @@ from typing import Callable
 
 from .folders import FolderTree
 from .graph import LinkGraph, backlink_from
-from .models import NoteBody
+from .models import LinkRef
+from .notebodies import NoteBodies
 
 PageKey = tuple
 
@@ -37,7 +38,7 @@ def describe_edit(changed: set[str], relisted: set[str], previous: LinkGraph, gr
     return Edit(changed, relisted, relinked)
 
 
-def dirty_pages(edit: Edit, previous: LinkGraph, graph: LinkGraph, bodies: dict[str, NoteBody], tree: FolderTree,
+def dirty_pages(edit: Edit, previous: LinkGraph, graph: LinkGraph, bodies: NoteBodies, tree: FolderTree,
                 previous_folders: dict[str, str], page_of: Callable[[str], PageKey]) -> set[PageKey] | None:
     """Keys of the pages to re-plan, or None for all of them.
 
@@ -53,7 +54,7 @@ def dirty_pages(edit: Edit, previous: LinkGraph, graph: LinkGraph, bodies: dict[
     if any(key in folder_note_keys or _was_folder_note(key, old_folders) for key in relisted):
         return None  # a folder's title shows in breadcrumbs and lists everywhere below it
     pages: set = set()
-    embedders = _reverse_embeds(bodies)
+    embedders = _reverse_embeds(bodies.embeds)
     for key in changed:
         pages.add(page_of(key))
         for target in {*graph.outgoing.get(key, ()), *previous.outgoing.get(key, ())}:
@@ -81,13 +82,16 @@ def dirty_pages(edit: Edit, previous: LinkGraph, graph: LinkGraph, bodies: dict[
     return pages
 
 
-def stale_extras(edit: Edit | None) -> set[str]:
-    """The site-wide files (besides pages) an edit can change; None: a build from scratch."""
+def stale_extras(edit: Edit | None, in_feed: set[str]) -> set[str]:
+    """The site-wide files (besides pages) an edit can change; None: a build from scratch.
+    `in_feed`: the notes the feed shows."""
     if edit is None:
         return {"feed.xml", "sitemap.xml", "graph.json"}
-    stale = {"feed.xml"} if edit.changed else set()  # its entries show summaries of bodies
-    if edit.relisted:
-        stale.add("sitemap.xml")
+    stale = set()
+    if edit.relisted:  # which notes the feed shows, and how
+        stale |= {"feed.xml", "sitemap.xml"}
+    if edit.changed & in_feed:  # its entries show summaries of bodies
+        stale.add("feed.xml")
     if edit.relisted or edit.relinked:
         stale.add("graph.json")
     return stale
@@ -95,10 +99,10 @@ def _was_folder_note(key: str, old_folders: set[str]) -> bool:
     return key.rpartition("/")[2].lower() == "index.md" or key[:-3] in old_folders
 
 
-def _reverse_embeds(bodies: dict[str, NoteBody]) -> dict[str, list[str]]:
+def _reverse_embeds(embeds: dict[str, tuple[LinkRef, ...]]) -> dict[str, list[str]]:
     reverse: dict[str, list[str]] = {}
-    for key, body in bodies.items():
-        for link in body.embeds:
+    for key, links in embeds.items():
+        for link in links:
             reverse.setdefault(link.resolved.key, []).append(key)
     return reverse
 

@@ -15,7 +15,8 @@ from html import escape
 from .bodystore import BodyStore
 from .errors import Diagnostic
 from .markdown.wikilinks import anchor_id
-from .models import BodyHtml, LinkRef, NoteBody
+from .models import BodyHtml, LinkRef
+from .notebodies import NoteBodies
 from .paths import MARK, site_ref
 from .state import digest
 
@@ -24,19 +25,20 @@ MAX_EMBEDS = 500  # embeds shown on one page: nesting can multiply them without 
 WALK_STEPS = 20_000  # embeds followed from one note while looking for cycles and chains too deep
 
 
-def embed_problems(bodies: dict[str, NoteBody]) -> list[Diagnostic]:
+def embed_problems(bodies: NoteBodies) -> list[Diagnostic]:
     """Embed cycles (each reported once, from its first note) and embeds nested too deep.
 
     Too deep is reported from the top of each chain only (a note no other note
     embeds): a chain of 50 is one warning, not one for every note down it.
     """
     problems: list[Diagnostic] = []
-    embedded = {link.resolved.key for body in bodies.values() for link in body.embeds}
+    embeds = bodies.embeds
+    embedded = {link.resolved.key for links in embeds.values() for link in links}
 
     budget = [WALK_STEPS]
 
     def walk(key: str, stack: tuple[str, ...]) -> None:
-        for link in bodies[key].embeds:
+        for link in embeds.get(key, ()):
             budget[0] -= 1
             if budget[0] < 0:  # notes that embed each other many ways: enough has been seen from here
                 return
@@ -57,63 +59,62 @@ def embed_problems(bodies: dict[str, NoteBody]) -> list[Diagnostic]:
             else:
                 walk(target, (*stack, target))
 
-    for key, body in bodies.items():
-        if body.embeds:
-            budget[0] = WALK_STEPS
-            walk(key, (key,))
+    for key in embeds:
+        budget[0] = WALK_STEPS
+        walk(key, (key,))
     return sorted(set(problems))
 
 
-def expanded_digest(key: str, bodies: dict[str, NoteBody]) -> str:
+def expanded_digest(key: str, bodies: NoteBodies) -> str:
     """Changes whenever the expanded HTML would: the note's own HTML, and that of every note it embeds
     however deep, with what each embed names.
 
     Each note reachable through embeds counts once, so this is linear in them: walking every path
     instead would take exponential time in a garden whose notes embed each other many ways.
     """
-    body = bodies[key]
-    if not body.embeds:
-        return body.html_digest
+    embeds = bodies.embeds
+    if key not in embeds:
+        return bodies.digests[key]
     order, seen = [key], {key}
     for current in order:  # breadth-first; `order` grows as it is read
-        for link in bodies[current].embeds:
+        for link in embeds.get(current, ()):
             target = link.resolved.key
             if target in bodies and target not in seen:
                 seen.add(target)
                 order.append(target)
-    return digest(*((k, bodies[k].html_digest,
-                     [(e.resolved.key, e.anchor, e.resolved.url, e.resolved.title) for e in bodies[k].embeds])
+    return digest(*((k, bodies.digests[k],
+                     [(e.resolved.key, e.anchor, e.resolved.url, e.resolved.title) for e in embeds.get(k, ())])
                     for k in order))
 
 
 class Expander:
     """Expands bodies for the pages being rendered, reading HTML from the store."""
 
-    def __init__(self, bodies: dict[str, NoteBody], store: BodyStore):
+    def __init__(self, bodies: NoteBodies, store: BodyStore):
         self.bodies = bodies
         self.store = store
         self._left = MAX_EMBEDS  # embeds still to show on the page being expanded
 
     def html(self, key: str) -> str:
-        body = self.bodies[key]
-        html = self.store.get(body.html_digest).html
-        if not body.embeds:
+        html = self.store.html(self.bodies.digests[key]).html
+        if key not in self.bodies.embeds:
             return html
         self._left = MAX_EMBEDS
-        return self._fill(html, body, (key,))
+        return self._fill(html, key, (key,))
 
-    def _fill(self, html: str, owner: NoteBody, stack: tuple[str, ...]) -> str:
+    def _fill(self, html: str, owner: str, stack: tuple[str, ...]) -> str:
         parts = html.split(MARK)
+        embeds = self.bodies.embeds.get(owner, ())
         for i in range(1, len(parts), 2):
             if parts[i].startswith("e:"):
-                parts[i] = self._embed(owner.embeds[int(parts[i][2:])], stack)
+                parts[i] = self._embed(embeds[int(parts[i][2:])], stack)
             else:
                 parts[i] = MARK + parts[i] + MARK  # a site reference: left for the page to bind
         return "".join(parts)
 
     def _embed(self, link: LinkRef, stack: tuple[str, ...]) -> str:
         target_key = link.resolved.key
-        target = self.bodies.get(target_key)
+        target = self.bodies.digests.get(target_key)
         if target is None:
             return _notice(f"![[{link.target}]]", "missing")
         if target_key in stack:
@@ -123,10 +124,10 @@ class Expander:
         if self._left <= 0:
             return _notice(f"![[{link.target}]] (more than {MAX_EMBEDS} embeds on one page)", "embed-too-many")
         self._left -= 1
-        fragment = _fragment(self.store.get(target.html_digest), link.anchor)
+        fragment = _fragment(self.store.html(target), link.anchor)
         if fragment is None:
             return _notice(f"![[{link.target}]]", "missing")
-        inner = self._fill(fragment, target, (*stack, target_key))
+        inner = self._fill(fragment, target_key, (*stack, target_key))
         href = link.resolved.url + (f"#{anchor_id(link.anchor)}" if link.anchor else "")
         title = link.resolved.title + (f" › {link.anchor.lstrip('^')}" if link.anchor else "")
         return (f'<div class="embed" data-embed="{escape(link.resolved.url)}">'

@@ -12,6 +12,7 @@ from itertools import combinations
 from .errors import Diagnostic
 from .markdown.wikilinks import anchor_id
 from .models import NoteBody, NoteMeta
+from .notebodies import NoteBodies
 from .paths import slugify_path
 
 
@@ -38,7 +39,7 @@ class LinkGraph:
         return [d for problems in self.anchor_problems.values() for d in problems] + self.tag_problems
 
 
-def build_graph(notes: dict[str, NoteMeta], bodies: dict[str, NoteBody]) -> LinkGraph:
+def build_graph(notes: dict[str, NoteMeta], bodies: NoteBodies) -> LinkGraph:
     """`notes` are the published notes; `bodies` their rendered bodies."""
     graph = LinkGraph()
     backlinks: dict[str, list[Backlink]] = defaultdict(list)
@@ -51,8 +52,8 @@ def build_graph(notes: dict[str, NoteMeta], bodies: dict[str, NoteBody]) -> Link
     return graph
 
 
-def update_graph(previous: LinkGraph, notes: dict[str, NoteMeta], bodies: dict[str, NoteBody],
-                 previous_bodies: dict[str, NoteBody], changed: set[str]) -> LinkGraph:
+def update_graph(previous: LinkGraph, notes: dict[str, NoteMeta], bodies: NoteBodies,
+                 previous_bodies: NoteBodies, changed: set[str]) -> LinkGraph:
     """The graph after the bodies of `changed` notes changed, given the last build's graph, in time
     proportional to what they touch. Only for an edit that added, removed or relisted no note
     (so every title is as it was); one that changes a note's tags rebuilds the tags from scratch.
@@ -77,7 +78,7 @@ def update_graph(previous: LinkGraph, notes: dict[str, NoteMeta], bodies: dict[s
     for key in {b.source for k in reanchored for b in graph.backlinks.get(k, ())} - changed:
         _link_note(graph, key, bodies)
     graph.orphans = _orphans(graph, bodies)
-    if any((*notes[k].tags, *bodies[k].tags) != (*notes[k].tags, *previous_bodies[k].tags) for k in changed):
+    if any(bodies.tags.get(k) != previous_bodies.tags.get(k) for k in changed):
         graph.note_tags, graph.tag_notes, graph.tag_names, graph.cooccurrence = {}, {}, {}, Counter()
         graph.tag_problems = []
         _index_tags(graph, notes, bodies)
@@ -89,7 +90,7 @@ def backlink_from(graph: LinkGraph, target: str, source: str) -> Backlink | None
     return next((b for b in graph.backlinks.get(target, ()) if b.source == source), None)
 
 
-def _link_note(graph: LinkGraph, key: str, bodies: dict[str, NoteBody]) -> list[tuple[str, Backlink]]:
+def _link_note(graph: LinkGraph, key: str, bodies: NoteBodies) -> list[tuple[str, Backlink]]:
     """Record note `key`'s outgoing links and missing anchors in `graph`; returns the backlink
     it gives each note it links to (with the first link's context)."""
     targets: dict[str, Backlink] = {}
@@ -116,16 +117,16 @@ def _ordered(backlinks: list[Backlink], notes: dict[str, NoteMeta]) -> list[Back
     return sorted(backlinks, key=lambda b: (notes[b.source].title.lower(), b.source))
 
 
-def _orphans(graph: LinkGraph, bodies: dict[str, NoteBody]) -> list[str]:
+def _orphans(graph: LinkGraph, bodies: NoteBodies) -> list[str]:
     return sorted(k for k in bodies if not graph.outgoing.get(k) and k not in graph.backlinks)
 
 
-def _index_tags(graph: LinkGraph, notes: dict[str, NoteMeta], bodies: dict[str, NoteBody]) -> None:
+def _index_tags(graph: LinkGraph, notes: dict[str, NoteMeta], bodies: NoteBodies) -> None:
     tag_notes: dict[str, dict[str, None]] = defaultdict(dict)
     spellings: dict[str, str] = {}  # tag key -> the first lowercased spelling seen for it
-    for key, body in bodies.items():
+    for key in bodies:
         tags = []
-        for tag in (*notes[key].tags, *body.tags):
+        for tag in (*notes[key].tags, *bodies.tags.get(key, ())):
             # A tag is known by its page's path, so spellings that make one page are one tag.
             canonical = slugify_path(tag.lower())
             first = spellings.setdefault(canonical, tag.lower())

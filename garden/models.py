@@ -114,7 +114,7 @@ class NoteBody:
     """What rendering one note found: small, so thousands stay in memory and in the cache."""
 
     key: str
-    html_digest: str  # names the note's BodyHtml in the body store
+    digest: str  # of this record and its HTML: names the body in the body store (see body.body_digest)
     block_ids: tuple[str, ...]
     headings: tuple[Heading, ...]  # every heading, nested ones too
     links: tuple[LinkRef, ...]

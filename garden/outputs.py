@@ -30,9 +30,13 @@ def _absolute(config: Config, url: str) -> str:
     return (config.base_url or config.site_path) + quote_url(url)
 
 
-def atom_feed(config: Config, notes: Iterable[NoteMeta], summary: Callable[[str], str]) -> bytes:
-    """The most recently updated notes; `summary(note key)` is shown for a note with no description."""
-    recent = heapq.nlargest(FEED_ENTRIES, notes, key=lambda n: (n.updated or dt.date.min, n.title))
+def feed_notes(notes: Iterable[NoteMeta]) -> list[NoteMeta]:
+    """The notes the feed shows: the most recently updated."""
+    return heapq.nlargest(FEED_ENTRIES, notes, key=lambda n: (n.updated or dt.date.min, n.title))
+
+
+def atom_feed(config: Config, recent: list[NoteMeta], summary: Callable[[str], str]) -> bytes:
+    """The feed of the `recent` notes; `summary(note key)` is shown for a note with no description."""
     updated = max((n.updated for n in recent if n.updated), default=dt.date.today())
     home = _absolute(config, "")
     lines = [

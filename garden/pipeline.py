@@ -13,7 +13,7 @@ from . import fingerprint, layout, outputs
 from .bodystore import BodyStore
 from .config import Config
 from .discover import discover
-from .dirty import describe_edit, stale_extras
+from .dirty import Edit, describe_edit, stale_extras
 from .embeds import Expander, embed_problems
 from .errors import CacheMismatch, Diagnostic, GardenError
 from .graph import build_graph, update_graph
@@ -137,11 +137,9 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
 
     phase("render notes")
     store = BodyStore(config.cache_dir / "bodies" if write else None)
-    bodies = render_bodies(indexed, config, jobs, state, store, progress)
-    for body in bodies.values():
-        result.diagnostics.extend(body.diagnostics)
-    maybe_new = bodies if indexed.reread is None else indexed.reread
-    rendered = {key for key in maybe_new if key in bodies and state.bodies.get(key) is not bodies[key]}
+    bodies, rendered = render_bodies(indexed, config, jobs, state, store, progress)
+    for problems in bodies.problems.values():
+        result.diagnostics.extend(problems)
     result.rendered_notes = len(rendered)
     added_or_removed = set() if indexed.reread is not None else set(bodies) ^ set(state.folders_of)
     relisted = indexed.relisted | added_or_removed
@@ -173,7 +171,7 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
         if writer:
             phase("write")
             layout.remember(state.layouts)  # the graph's layout is costly: keep it while links are unchanged
-            write_extras(garden, writer, stale_extras(None if planned_all else edit))
+            write_extras(garden, writer, None if planned_all else edit)
             state.layouts = layout.remembered()
             if config.search:  # the index is remade after the site is written; until then, keep the old
                 for rel in search_index_files(config.output_dir):
@@ -187,6 +185,7 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
             writer.abort()
         raise
     previous_bodies = state.bodies
+    bodies.forget_others()
     state.bodies, state.body_keys = bodies, indexed.body_keys
     state.graph, state.folders = graph, garden.folders
     if relisted or not state.folders_of:
@@ -200,10 +199,10 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     if write and persistent and not unchanged:  # a build that changed nothing leaves the cache as it was
         try:
             save_state(state, config.cache_dir)
-            live = {body.html_digest for body in bodies.values()}
+            live = set(bodies.digests.values())
             if previous_bodies and len(rendered) < len(bodies) // 2:  # a few bodies replaced: forget just those
-                store.discard({old.html_digest for key, old in previous_bodies.items()
-                               if bodies.get(key) is not old} - live)
+                store.discard({old for key, old in previous_bodies.digests.items()
+                               if bodies.digests.get(key) != old} - live)
             else:  # a first build, or most bodies new: sweep the whole store (leftovers of crashed builds too)
                 store.prune(live)
         except OSError as exc:  # the site is built; only the next build's head start is lost
@@ -249,12 +248,15 @@ def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter
     return copied
 
 
-def write_extras(garden: Garden, writer: SiteWriter, stale: set[str]) -> None:
-    """The feed, sitemap, robots.txt and graph data; of the first three, those not `stale` are kept."""
+def write_extras(garden: Garden, writer: SiteWriter, edit: Edit | None) -> None:
+    """The feed, sitemap, robots.txt and graph data; of the first three, those the `edit` cannot have
+    changed are kept (None: a build from scratch)."""
     config = garden.config
     notes = list(garden.notes.values())
+    recent = outputs.feed_notes(notes)
+    stale = stale_extras(edit, {note.key for note in recent})
     makers = {
-        "feed.xml": lambda: outputs.atom_feed(config, notes, lambda key: garden.bodies[key].summary),
+        "feed.xml": lambda: outputs.atom_feed(config, recent, lambda key: garden.bodies[key].summary),
         "sitemap.xml": lambda: outputs.sitemap(config, [("", max((n.updated for n in notes if n.updated),
                                                                   default=None))]
                                                        + [(n.url, n.updated) for n in notes if n.url]),

@@ -17,7 +17,8 @@ from .config import Config
 from .folders import FolderTree, folder_tree
 from .embeds import expanded_digest
 from .graph import LinkGraph
-from .models import NoteBody, NoteMeta
+from .models import NoteMeta
+from .notebodies import NoteBodies
 from .paths import folder_url, tag_url
 
 STAGE_ORDER = ("evergreen", "budding", "seedling")
@@ -139,7 +140,7 @@ class Garden:
 
     config: Config
     notes: dict[str, NoteMeta]
-    bodies: dict[str, NoteBody]
+    bodies: NoteBodies
     graph: LinkGraph
     summaries: dict[str, NoteSummary] = field(default_factory=dict)  # made as pages ask for them
     note_urls: Container[str] = ()  # the notes' page URLs (the resolver has them at hand)

@@ -22,7 +22,8 @@ from typing import Any
 
 from . import __version__
 from .errors import Diagnostic
-from .models import NoteBody, NoteMeta, SourceFile
+from .models import NoteMeta, SourceFile
+from .notebodies import NoteBodies
 
 CACHE_FILE = "build-cache.pickle"
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "linkify-it-py", "jinja2", "pyyaml", "pygments", "latex2mathml")
@@ -81,7 +82,7 @@ class MetaRecord:
 class BuildState:
     stamp: str = STAMP
     metas: dict[str, MetaRecord] = field(default_factory=dict)  # note rel -> record
-    bodies: dict[str, NoteBody] = field(default_factory=dict)  # note rel -> its rendered body
+    bodies: NoteBodies = field(default_factory=NoteBodies)  # note rel -> its rendered body (read from the store)
     body_keys: dict[str, str] = field(default_factory=dict)  # note rel -> what its body was rendered from
     indexed: Any = None  # the last build's Indexed, patched by a build that changed no note's names
     indexed_for: tuple = ()  # the content folder and options it was made with
@@ -103,19 +104,6 @@ class BuildState:
     hints: dict[str, list[str]] = field(default_factory=dict)  # broken link name -> note names it is close to
     hints_for: str = ""  # the `names` digest those suggestions were made with
     notice: str = ""  # said once when the stored cache could not be used
-
-    def body_for(self, rel: str, body_key: str, resolve, names_unchanged: bool) -> NoteBody | None:
-        """A cached body, if its source is unchanged and every link it made still resolves the same way.
-
-        When no note, title, alias or file was added, renamed or removed since the
-        last build (`names_unchanged`), every link resolves as before without asking.
-        """
-        body = self.bodies.get(rel)
-        if body is None or self.body_keys.get(rel) != body_key:
-            return None
-        if names_unchanged or all(resolve(target, rel) == result for target, result in body.resolutions):
-            return body
-        return None
 
 
 def load_state(cache_dir: Path) -> BuildState:

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from garden.config import load_config
+from garden.bodystore import BodyStore
 from garden.pipeline import build_site
-from garden.state import BuildState
+from garden.state import BuildState, load_state
 
 from .conftest import write_garden
 
@@ -145,6 +146,28 @@ def test_incremental_equals_clean_build(tmp_path_factory, edits):
     config = write_garden(root, NOTES)
     state = BuildState()
     build_site(config, jobs=1, state=state)  # the preview server's way: state in memory
+    _make_edits(config, root, edits, lambda touched: build_site(
+        config, jobs=1, state=state, changed_paths={str(p.resolve()) for p in touched}))
+    clean = BuildState()
+    assert site_files(config.output_dir) == clean_build(root, clean) | {}, edits
+    assert graph_facts(state.graph) == graph_facts(clean.graph), edits  # the graph, updated edit by edit
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_incremental_equals_clean_build_through_the_cache_on_disk(tmp_path_factory, edits):
+    """`garden build`'s way: each build starts from the cache the last one saved, reading bodies as needed."""
+    root = tmp_path_factory.mktemp("inc")
+    config = write_garden(root, NOTES)
+    _make_edits(config, root, edits, lambda touched: build_site(config, jobs=1))
+    saved = load_state(config.cache_dir)
+    clean = BuildState()
+    assert site_files(config.output_dir) == clean_build(root, clean) | {}, edits
+    assert graph_facts(saved.graph) == graph_facts(clean.graph), edits
+    assert saved.bodies == clean.bodies, edits
+
+
+def _make_edits(config, root: Path, edits, build) -> None:
     content = root / "content"
     for action, name, text in edits:
         path = content / name
@@ -163,11 +186,7 @@ def test_incremental_equals_clean_build(tmp_path_factory, edits):
                 touched.add(path.parent)  # a new folder is an event of its own
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(f"{text}\n\n## Part\n\nbody of {name}\n")
-        # The preview's way: only the paths its watcher saw change are looked at again.
-        build_site(config, jobs=1, state=state, changed_paths={str(p.resolve()) for p in touched})
-    clean = BuildState()
-    assert site_files(config.output_dir) == clean_build(root, clean) | {}, edits
-    assert graph_facts(state.graph) == graph_facts(clean.graph), edits  # the graph, updated edit by edit
+        build(touched)  # the preview's way looks again at only the paths its watcher saw change
 
 
 def _age(root: Path, seconds: float = 60) -> None:
@@ -264,3 +283,23 @@ def test_a_just_saved_file_changed_while_the_build_ran_is_read_again_next_time(t
     again = build_site(config, jobs=1)
     assert "nothing changed" not in again.timings
     assert "X links" in (config.output_dir / "b" / "index.html").read_text()
+
+
+def test_an_edit_reads_only_the_bodies_it_touches(tmp_path, monkeypatch):
+    """The cache keeps every body in the body store: a build after an edit reads the few it needs,
+    not one per note, so it costs the same in a garden of any size."""
+    notes = {f"n{i:03}.md": f"Note {i} links to [[n{(i * 7) % 120:03}]] and [[n{(i + 1) % 120:03}]].\n"
+             for i in range(120)}
+    notes["embedder.md"] = "Shows:\n\n![[n005]]\n"
+    config = write_garden(tmp_path, notes)
+    build_site(config, jobs=1)
+    reads: list[str] = []
+    for name in ("record", "html"):
+        original = getattr(BodyStore, name)
+        monkeypatch.setattr(BodyStore, name, lambda self, digest, _read=original: reads.append(digest)
+                            or _read(self, digest))
+    (tmp_path / "content" / "n005.md").write_text("Note 5 now says more, and links to [[n035]] and [[n006]].\n")
+    result = build_site(config, jobs=1)
+    assert result.rendered_notes == 1
+    assert 0 < len(reads) <= 10, reads  # its old and new body, the embedder's, a few linked notes'
+    assert (config.output_dir / "embedder" / "index.html").read_text().count("now says more") == 1
