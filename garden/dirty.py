@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .folders import FolderTree
-from .graph import LinkGraph, backlink_from
+from .graph import LinkGraph
 from .models import LinkRef
 from .notebodies import NoteBodies
 
@@ -38,8 +38,9 @@ def describe_edit(changed: set[str], relisted: set[str], previous: LinkGraph, gr
     return Edit(changed, relisted, relinked)
 
 
-def dirty_pages(edit: Edit, previous: LinkGraph, graph: LinkGraph, bodies: NoteBodies, tree: FolderTree,
-                previous_folders: dict[str, str], page_of: Callable[[str], PageKey]) -> set[PageKey] | None:
+def dirty_pages(edit: Edit, previous: LinkGraph, graph: LinkGraph, previous_bodies: NoteBodies, bodies: NoteBodies,
+                tree: FolderTree, previous_folders: dict[str, str], page_of: Callable[[str], PageKey]) \
+        -> set[PageKey] | None:
     """Keys of the pages to re-plan, or None for all of them.
 
     `previous_folders`: each note's folder in the last build; `page_of(note key)`:
@@ -57,9 +58,11 @@ def dirty_pages(edit: Edit, previous: LinkGraph, graph: LinkGraph, bodies: NoteB
     embedders = _reverse_embeds(bodies.embeds)
     for key in changed:
         pages.add(page_of(key))
-        for target in {*graph.outgoing.get(key, ()), *previous.outgoing.get(key, ())}:
+        now, before = graph.outgoing.get(key, ()), previous.outgoing.get(key, ())
+        for target in {*now, *before}:
             # its backlinks (title, context) and local graph show this note
-            if key in relisted or backlink_from(graph, target, key) != backlink_from(previous, target, key):
+            if key in relisted or (target in now) != (target in before) \
+                    or bodies[key].context_of(target) != previous_bodies[key].context_of(target):
                 pages.add(page_of(target))
         pages.update(page_of(e) for e in _embedding(key, embedders))
     if relisted:

@@ -16,15 +16,12 @@ from .notebodies import NoteBodies
 from .paths import slugify_path
 
 
-@dataclass(frozen=True)
-class Backlink:
-    source: str  # key of the linking note
-    context: str
-
-
 @dataclass
 class LinkGraph:
-    backlinks: dict[str, list[Backlink]] = field(default_factory=dict)
+    """Who links to whom. What a link says (the words around it, shown with a backlink) stays in the
+    linking note's body: see NoteBody.context_of."""
+
+    backlinks: dict[str, list[str]] = field(default_factory=dict)  # note -> the notes linking to it, by title
     outgoing: dict[str, list[str]] = field(default_factory=dict)
     note_tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> its tags (lowercased)
     tag_notes: dict[str, list[str]] = field(default_factory=dict)  # tag -> notes with it or a child tag
@@ -42,10 +39,10 @@ class LinkGraph:
 def build_graph(notes: dict[str, NoteMeta], bodies: NoteBodies) -> LinkGraph:
     """`notes` are the published notes; `bodies` their rendered bodies."""
     graph = LinkGraph()
-    backlinks: dict[str, list[Backlink]] = defaultdict(list)
+    backlinks: dict[str, list[str]] = defaultdict(list)
     for key in bodies:
-        for target, backlink in _link_note(graph, key, bodies):
-            backlinks[target].append(backlink)
+        for target in _link_note(graph, key, bodies):
+            backlinks[target].append(key)
     graph.backlinks = {target: _ordered(found, notes) for target, found in backlinks.items()}
     graph.orphans = _orphans(graph, bodies)
     _index_tags(graph, notes, bodies)
@@ -62,12 +59,11 @@ def update_graph(previous: LinkGraph, notes: dict[str, NoteMeta], bodies: NoteBo
                       previous.tag_names, previous.cooccurrence, [], dict(previous.anchor_problems),
                       previous.tag_problems)
     for key in changed:
-        linked = dict(_link_note(graph, key, bodies))
-        for target in (*previous.outgoing.get(key, ()), *linked):
-            current = graph.backlinks.get(target, [])
-            if backlink_from(graph, target, key) == linked.get(target):
-                continue  # (most edits leave a note's links and their context as they were)
-            entries = [b for b in current if b.source != key] + ([linked[target]] if target in linked else [])
+        linked = set(_link_note(graph, key, bodies))
+        for target in linked.symmetric_difference(previous.outgoing.get(key, ())):  # (most edits: none)
+            entries = [source for source in graph.backlinks.get(target, []) if source != key]
+            if target in linked:
+                entries.append(key)
             if entries:
                 graph.backlinks[target] = _ordered(entries, notes)
             else:
@@ -75,7 +71,7 @@ def update_graph(previous: LinkGraph, notes: dict[str, NoteMeta], bodies: NoteBo
     # A changed note's headings and block ids decide whether links into it find their anchors.
     reanchored = [k for k in changed if (bodies[k].headings, bodies[k].block_ids)
                   != (previous_bodies[k].headings, previous_bodies[k].block_ids)]
-    for key in {b.source for k in reanchored for b in graph.backlinks.get(k, ())} - changed:
+    for key in {source for k in reanchored for source in graph.backlinks.get(k, ())} - changed:
         _link_note(graph, key, bodies)
     graph.orphans = _orphans(graph, bodies)
     if any(bodies.tags.get(k) != previous_bodies.tags.get(k) for k in changed):
@@ -85,15 +81,9 @@ def update_graph(previous: LinkGraph, notes: dict[str, NoteMeta], bodies: NoteBo
     return graph
 
 
-def backlink_from(graph: LinkGraph, target: str, source: str) -> Backlink | None:
-    """What the target's page shows of the source's link to it, if it links."""
-    return next((b for b in graph.backlinks.get(target, ()) if b.source == source), None)
-
-
-def _link_note(graph: LinkGraph, key: str, bodies: NoteBodies) -> list[tuple[str, Backlink]]:
-    """Record note `key`'s outgoing links and missing anchors in `graph`; returns the backlink
-    it gives each note it links to (with the first link's context)."""
-    targets: dict[str, Backlink] = {}
+def _link_note(graph: LinkGraph, key: str, bodies: NoteBodies) -> list[str]:
+    """Record note `key`'s outgoing links and missing anchors in `graph`; returns the notes it links to."""
+    targets: dict[str, None] = {}
     problems = []
     for link in bodies[key].links:
         target = link.resolved
@@ -103,18 +93,18 @@ def _link_note(graph: LinkGraph, key: str, bodies: NoteBodies) -> list[tuple[str
             what = "block" if link.anchor.startswith("^") else "heading"
             problems.append(Diagnostic(key, link.line, "warning", f"no {what} '{link.anchor}' in {target.key}",
                                        _anchor_hint(bodies[target.key], link.anchor)))
-        if target.key != key and target.key not in targets:
-            targets[target.key] = Backlink(key, link.context)
+        if target.key != key:
+            targets[target.key] = None
     graph.outgoing[key] = list(targets)
     if problems:
         graph.anchor_problems[key] = problems
     else:
         graph.anchor_problems.pop(key, None)
-    return list(targets.items())
+    return list(targets)
 
 
-def _ordered(backlinks: list[Backlink], notes: dict[str, NoteMeta]) -> list[Backlink]:
-    return sorted(backlinks, key=lambda b: (notes[b.source].title.lower(), b.source))
+def _ordered(sources: list[str], notes: dict[str, NoteMeta]) -> list[str]:
+    return sorted(sources, key=lambda source: (notes[source].title.lower(), source))
 
 
 def _orphans(graph: LinkGraph, bodies: NoteBodies) -> list[str]:

@@ -124,3 +124,8 @@ class NoteBody:
     summary: str  # plain text of the first paragraph
     diagnostics: tuple[Diagnostic, ...] = ()
     resolutions: tuple[tuple[str, LinkTarget], ...] = ()  # every lookup rendering made, to revalidate a cache
+
+    def context_of(self, target: str) -> str:
+        """The words around this note's first link to the note `target`, as its backlink shows them."""
+        return next((link.context for link in self.links
+                     if link.resolved.kind == "note" and link.resolved.key == target), "")

@@ -52,8 +52,8 @@ def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState, ex
             note = garden.notes.get(key)
             return page_of(garden, note) if note else shown_before.get(key, ("note", key))
 
-        dirty = dirty_pages(edit, state.graph, garden.graph, garden.bodies, garden.folders, state.folders_of,
-                            shown_on)
+        dirty = dirty_pages(edit, state.graph, garden.graph, state.bodies, garden.bodies, garden.folders,
+                            state.folders_of, shown_on)
     state.everything = everything
     state.intros = intro_pages(garden)
     paths: dict[PageKey, str] = {}  # the pages this build has: carried over, then planned

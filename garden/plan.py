@@ -270,10 +270,9 @@ def note_page(garden: Garden, note: NoteMeta, folder: str | None = None) -> Page
     listing = folder_view(garden, folder) if folder else None
     graph = garden.graph
     incoming = graph.backlinks.get(note.key, ())
-    backlinks = tuple(BacklinkView(garden.notes[b.source].title, garden.notes[b.source].url, b.context)
-                      for b in incoming[:BACKLINK_CONTEXTS])
-    more_backlinks = tuple(Link(garden.notes[b.source].title, garden.notes[b.source].url)
-                           for b in incoming[BACKLINK_CONTEXTS:])
+    backlinks = tuple(BacklinkView(garden.notes[s].title, garden.notes[s].url, garden.bodies[s].context_of(note.key))
+                      for s in incoming[:BACKLINK_CONTEXTS])
+    more_backlinks = tuple(Link(garden.notes[s].title, garden.notes[s].url) for s in incoming[BACKLINK_CONTEXTS:])
     words = garden.bodies[note.key].words
     folder = note.folder
     view = NoteView(
@@ -298,10 +297,10 @@ def local_graph(garden: Garden, note: NoteMeta) -> dict[str, Any]:
     weight must not grow with the garden, even for a note that hundreds link to."""
     graph = garden.graph
     outgoing = graph.outgoing.get(note.key, ())
-    incoming = {b.source for b in graph.backlinks.get(note.key, ())}
+    incoming = set(graph.backlinks.get(note.key, ()))
     found = [(k, "both" if k in incoming else "out") for k in outgoing if k in garden.notes]
     seen = set(outgoing)
-    found += [(b.source, "in") for b in graph.backlinks.get(note.key, ()) if b.source not in seen]
+    found += [(source, "in") for source in graph.backlinks.get(note.key, ()) if source not in seen]
     kept = tuple(Connection(garden.notes[k].title, garden.notes[k].url, d) for k, d in found[:LOCAL_GRAPH_LIMIT])
     return {"connections": kept, "more_connections": len(found) - len(kept)}
 

@@ -301,5 +301,7 @@ def test_an_edit_reads_only_the_bodies_it_touches(tmp_path, monkeypatch):
     (tmp_path / "content" / "n005.md").write_text("Note 5 now says more, and links to [[n035]] and [[n006]].\n")
     result = build_site(config, jobs=1)
     assert result.rendered_notes == 1
-    assert 0 < len(reads) <= 10, reads  # its old and new body, the embedder's, a few linked notes'
+    # its old and new body, and the pages it shows on: the embedder, the notes it links to (and the words
+    # around their other backlinks)
+    assert 0 < len(reads) <= 20, reads
     assert (config.output_dir / "embedder" / "index.html").read_text().count("now says more") == 1

@@ -117,7 +117,7 @@ def test_a_hub_shows_the_first_backlinks_in_context_and_names_every_other(built)
     assert html.count('<p class="backlink-context">') == BACKLINK_CONTEXTS
     assert f"{len(incoming)} notes link here" in html
     assert f"{len(incoming) - BACKLINK_CONTEXTS} more notes" in html
-    assert {state.indexed.notes[b.source].url for b in incoming} <= _linked(html, note.url)
+    assert {state.indexed.notes[source].url for source in incoming} <= _linked(html, note.url)
 
 
 def test_a_big_folder_page_sums_up_the_first_notes_and_names_every_other(tmp_path, monkeypatch):
