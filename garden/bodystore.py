@@ -2,9 +2,9 @@
 
 On disk (in the build cache) a body is one file named by its digest: worker
 processes write their own results, a warm build reads none, and a build
-reads just the bodies it needs; the record comes first in the file, so it is
-read without unpickling the HTML. Without a folder (`garden check`), the
-store is a plain dict.
+reads just the bodies it needs. The file holds the record's length (8 bytes),
+the pickled record, then the pickled HTML: either is read without the other.
+Without a folder (`garden check`), the store is a plain dict.
 """
 
 from __future__ import annotations
@@ -41,8 +41,10 @@ class BodyStore:
             return
         path.parent.mkdir(exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        record = pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL)
         with temporary.open("wb") as handle:
-            pickle.dump(body, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(len(record).to_bytes(8, "little"))
+            handle.write(record)
             pickle.dump(html, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
 
@@ -50,25 +52,32 @@ class BodyStore:
         """The body's record, without its HTML."""
         if self.folder is None:
             return self.memory[digest][0]
-        return self._read(digest, 1)[0]
+        return self._read(digest, html=False)
 
     def html(self, digest: str) -> BodyHtml:
         if self.folder is None:
             return self.memory[digest][1]
         html = self.recent.get(digest)
         if html is None:
-            html = self.recent[digest] = self._read(digest, 2)[1]
+            html = self.recent[digest] = self._read(digest, html=True)
             if len(self.recent) > MEMORY_ITEMS:
                 self.recent.popitem(last=False)
         return html
 
-    def _read(self, digest: str, parts: int) -> list:
+    def _read(self, digest: str, html: bool):
+        """The record, or (`html`) the HTML, of the stored body."""
+        read = None
         try:
             with self._path(digest).open("rb") as handle:
-                read = [pickle.load(handle) for _ in range(parts)]
+                length = int.from_bytes(handle.read(8), "little")
+                if html:
+                    handle.seek(length, os.SEEK_CUR)
+                    read = pickle.load(handle)
+                else:
+                    read = pickle.loads(handle.read(length))
         except Exception:  # truncated, garbage, gone: the whole cache is suspect
-            read = []
-        if not read or not isinstance(read[0], NoteBody) or (parts == 2 and not isinstance(read[1], BodyHtml)):
+            pass
+        if not isinstance(read, BodyHtml if html else NoteBody):
             raise DamagedStore(f"the build cache in {self.folder.parent} was damaged; "  # type: ignore[union-attr]
                                "rebuilding everything")
         return read
