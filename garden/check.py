@@ -22,7 +22,7 @@ import json
 from typing import TextIO
 
 from .config import Config
-from .pipeline import BuildResult
+from .result import BuildResult
 from .report import display
 
 ORPHAN_MESSAGE = "no note links here and it links to no note"

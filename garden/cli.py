@@ -6,15 +6,16 @@ import argparse
 import signal
 import sys
 import threading
+import time
 from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from . import __version__, fingerprint
 from .config import Config, load_config
 from .errors import Diagnostic, GardenError
 from .lock import site_lock
-from .pipeline import BuildResult, build_site
+from .result import BuildResult
 from .progress import Progress
 from .report import SHOWN, display, report
 
@@ -192,13 +193,17 @@ def run_build(args: argparse.Namespace, write: bool = True) -> int:
 def _build(config: Config, args: argparse.Namespace, write: bool = True, locked: bool = False) -> BuildResult:
     """build_site, then the search index, with progress on standard error (none with --quiet).
     `locked`: the caller already holds the site's lock."""
+    started = time.perf_counter()
     progress = Progress(sys.stderr) if not args.quiet else None
     said = progress or (lambda phase, done, total: None)
     index = None
     try:
         # One build at a time writes a site and its cache; a second is refused (exit 2), naming the first.
         with site_lock(config.output_dir, config.cache_dir) if write and not locked else nullcontext():
-            result = build_site(config, write=write, jobs=args.jobs, progress=said)
+            inputs, result = fingerprint.shortcut(config, started) if write else (None, None)
+            if result is None:
+                from .pipeline import build_site  # only now: it brings in every stage, Markdown and Jinja
+                result = build_site(config, write=write, jobs=args.jobs, progress=said, inputs=inputs)
             if write and config.search:
                 said("search index", 0, 0)
                 index = index_search(config, result)

@@ -15,15 +15,15 @@ import hashlib
 import os
 import pickle
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from .config import Config
 from .discover import RACY_NS, Walk, file_digest, ignore_matcher, walk
 from .gitdates import head_stamp
 from .models import SourceFile
 from .resources import default_dir
+from .result import BuildResult
 from .state import STAMP, digest
 from .write import MARKER
 
@@ -33,7 +33,7 @@ FILE = "last-build.pickle"
 @dataclass
 class LastBuild:
     fingerprint: str
-    result: Any  # the BuildResult it returned
+    result: BuildResult
 
 
 @dataclass
@@ -64,6 +64,18 @@ def look(config: Config) -> Inputs:
     for name, stat in stamps:
         seen.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return Inputs(walked, stamps, now, context, seen.hexdigest())
+
+
+def shortcut(config: Config, started: float) -> tuple[Inputs, BuildResult | None]:
+    """What a build would read; and, when the last build read just that and its site is still there,
+    what that build found (with the time since `started`): a build now would do nothing else."""
+    inputs = look(config)
+    last = unchanged(config, inputs.fingerprint)
+    if last is None:
+        return inputs, None
+    seconds = time.perf_counter() - started
+    return inputs, replace(last, written=0, rendered_notes=0, rendered_pages=0, notices=[], seconds=seconds,
+                           timings={"nothing changed": seconds})
 
 
 def settle(config: Config, before: Inputs, used: dict[str, SourceFile]) -> str | None:
@@ -101,7 +113,7 @@ def walk_content(config: Config) -> Walk:
     return walk(config.content_dir.resolve(), ignore_matcher(config.ignore))
 
 
-def unchanged(config: Config, fingerprint: str | None) -> Any | None:
+def unchanged(config: Config, fingerprint: str | None) -> BuildResult | None:
     """The last build's result, if its fingerprint is this one and the site it wrote is still there."""
     if fingerprint is None or not (config.output_dir / MARKER).exists():
         return None
@@ -117,7 +129,7 @@ def forget(config: Config) -> None:
     (config.cache_dir / FILE).unlink(missing_ok=True)
 
 
-def remember(config: Config, fingerprint: str | None, result: Any) -> None:
+def remember(config: Config, fingerprint: str | None, result: BuildResult) -> None:
     if fingerprint is None:
         return
     temporary = config.cache_dir / f".{FILE}.{os.getpid()}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -25,6 +24,7 @@ from .indexing import index_garden
 from .pages import write_pages
 from .plan import Garden
 from .resources import default_dir
+from .result import BuildResult
 from .search import index_files as search_index_files
 from .state import CACHE_FILE, BuildState, load_state, save_state
 from .write import SiteWriter, check_output_folder
@@ -35,31 +35,6 @@ class SiteKept(GardenError):
     def __init__(self, message: str, diagnostics: list[Diagnostic]):
         super().__init__(message)
         self.diagnostics = diagnostics
-
-
-@dataclass
-class BuildResult:
-    notes: int = 0
-    pages: int = 0
-    assets: int = 0
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    seconds: float = 0.0
-    written: int = 0
-    output: Path | None = None
-    sources: set[str] = field(default_factory=set)  # content-relative paths of the garden's files
-    notices: list[str] = field(default_factory=list)  # said once, e.g. that the cache was rebuilt
-    rendered_notes: int = 0  # bodies rendered anew (the rest came from the cache)
-    rendered_pages: int = 0
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, in order
-    orphans: list[str] = field(default_factory=list)  # notes with no link in or out (`garden check` lists them)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.level == "error"]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.level == "warning"]
 
 
 def build_site(config: Config, **options) -> BuildResult:
@@ -79,6 +54,7 @@ def build_site(config: Config, **options) -> BuildResult:
 
 def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, state: BuildState | None = None,
                 keep_site_on_failure: bool = False, changed_paths: set[str] | None = None,
+                inputs: fingerprint.Inputs | None = None,
                 progress: Callable[[str, int, int], None] = lambda phase, done, total: None) -> BuildResult:
     """Build the garden. With `state` (the preview server's), remember results in memory;
     without, use the on-disk cache beside the output folder.
@@ -88,6 +64,9 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
 
     `changed_paths`: the files changed since the last build with this `state`, when the caller
     knows them (the preview's watcher does); None: every file is looked at.
+
+    `inputs`: what this build reads, when the caller has looked (fingerprint.shortcut) and found
+    that it must build.
 
     `progress(phase, done, total)` is called as each phase starts (done and total 0)
     and, while bodies render, with the count of notes rendered so far.
@@ -104,16 +83,13 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     if write:
         check_output_folder(config.output_dir, config.content_dir, config.root)
     persistent = state is None
-    inputs = None  # what this build reads, and its fingerprint (see fingerprint.py)
     walked = None
     if write and persistent:
-        inputs = fingerprint.look(config)
+        if inputs is None:
+            inputs, answer = fingerprint.shortcut(config, started)
+            if answer is not None:  # nothing this build reads changed: the site is as the last build left it
+                return answer
         walked = inputs.walked
-        last = fingerprint.unchanged(config, inputs.fingerprint)
-        if last is not None:  # nothing this build reads changed: the site is as the last build left it
-            seconds = time.perf_counter() - started
-            return replace(last, written=0, rendered_notes=0, rendered_pages=0, notices=[], seconds=seconds,
-                           timings={"nothing changed": seconds})
         fingerprint.forget(config)
     if state is None:
         state = load_state(config.cache_dir) if write else BuildState()

@@ -20,7 +20,7 @@ from typing import TextIO
 
 from .config import Config
 from .errors import Diagnostic
-from .pipeline import BuildResult
+from .result import BuildResult
 from .terminal import BOLD, CYAN, DIM, GREEN, RED, YELLOW, Paint, use_color
 
 SHOWN = 50  # problems printed by a build; `garden check` prints them all

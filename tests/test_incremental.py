@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -205,6 +207,19 @@ def test_an_unchanged_garden_is_answered_from_the_last_build(tmp_path):
     assert list(second.timings) == ["nothing changed"]
     assert (second.pages, second.notes, second.diagnostics, second.written) == \
         (first.pages, first.notes, first.diagnostics, 0)
+
+
+def test_garden_build_with_nothing_to_do_loads_no_stage(tmp_path):
+    """The command answers from the last build before importing the pipeline (Markdown, Jinja, every stage):
+    that import is most of the time a build with nothing to do would take."""
+    config = write_garden(tmp_path, NOTES)
+    _age(tmp_path)
+    build_site(config, jobs=1)
+    script = ("import sys; from garden.cli import main; code = main(['build', '-q', '--config', sys.argv[1]]); "
+              "print(code, 'garden.pipeline' in sys.modules)")
+    ran = subprocess.run([sys.executable, "-c", script, str(tmp_path / "garden.yaml")], capture_output=True,
+                         text=True, cwd=tmp_path, timeout=60)
+    assert ran.stdout.split() == ["0", "False"], ran.stderr
 
 
 @pytest.mark.parametrize("change", ["note", "template", "config", "site removed", "saved just now"])
