@@ -44,12 +44,11 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
     previous.read_from(store)
     todo: list[NoteMeta] = []
     if indexed.reread is None:
-        bodies = NoteBodies()
+        bodies = previous.emptied()
         looked_at = indexed.notes
     else:  # a patched index: only the notes read anew can have new bodies (the rest keep their places)
         bodies = previous.copy()
         looked_at = {k: indexed.notes[k] for k in sorted(indexed.reread) if k in indexed.notes}
-    bodies.read_from(store)
     for key, note in looked_at.items():
         if _still_valid(previous, key, state.body_keys.get(key) == indexed.body_keys[key], resolve, names_unchanged,
                         store):

@@ -64,18 +64,23 @@ class NoteBodies(Mapping[str, NoteBody]):
             else:
                 table.pop(key, None)
 
+    def emptied(self) -> NoteBodies:
+        """A mapping with no notes yet that reads records as this one does: a record either has read
+        (say, to check a body is still valid) is not read again for the other."""
+        empty = NoteBodies()
+        empty._records, empty._store = self._records, self._store
+        return empty
+
     def copy(self) -> NoteBodies:
         """To change without changing this one; records read by either are read once."""
-        copy = NoteBodies()
+        copy = self.emptied()
         copy.digests, copy.problems, copy.embeds, copy.tags = (dict(self.digests), dict(self.problems),
                                                                dict(self.embeds), dict(self.tags))
-        copy._records, copy._store = self._records, self._store
         return copy
 
     def in_order(self, keys: Iterator[str] | list[str]) -> NoteBodies:
         """The bodies of `keys` (all present here), in that order."""
-        ordered = NoteBodies()
-        ordered._records, ordered._store = self._records, self._store
+        ordered = self.emptied()
         for key in keys:
             ordered.carry(key, self)
         return ordered

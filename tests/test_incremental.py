@@ -320,3 +320,19 @@ def test_an_edit_reads_only_the_bodies_it_touches(tmp_path, monkeypatch):
     # around their other backlinks)
     assert 0 < len(reads) <= 20, reads
     assert (config.output_dir / "embedder" / "index.html").read_text().count("now says more") == 1
+
+
+def test_a_new_note_reads_each_stored_body_once(tmp_path, monkeypatch):
+    """A new title can change what any link resolves to, so every body is checked and the link graph
+    remade; each stored body is still read only once for both."""
+    notes = {f"n{i:03}.md": f"Note {i} links to [[n{(i * 7) % 60:03}]]" + (" and [[Later]].\n" if i % 10 == 0 else ".\n")
+             for i in range(60)}
+    config = write_garden(tmp_path, notes)
+    build_site(config, jobs=1)
+    reads: list[str] = []
+    original = BodyStore.record
+    monkeypatch.setattr(BodyStore, "record", lambda self, digest: reads.append(digest) or original(self, digest))
+    (tmp_path / "content" / "later.md").write_text("Now [[Later]] exists.\n")
+    result = build_site(config, jobs=1)
+    assert result.rendered_notes == 7  # it, and the six notes that link to it
+    assert len(reads) >= 54 and len(reads) == len(set(reads)), sorted(reads)
