@@ -3,7 +3,7 @@
 Embeds nest (a note embeds a note that embeds another); a cycle is cut at the
 first repeat, and both depth and the embeds shown on one page are bounded, so
 expansion always terminates, and soon, however the notes embed each other. What an
-embed shows is decided from the small body records alone (for diagnostics
+embed shows is decided from the bodies' embeds alone (for diagnostics
 and page digests); the HTML is read from the body store only when a page is
 actually rendered.
 """
