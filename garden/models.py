@@ -111,10 +111,11 @@ class BodyHtml:
 
 @dataclass(frozen=True)
 class NoteBody:
-    """What rendering one note found: small, so thousands stay in memory and in the cache."""
+    """What rendering one note found besides its HTML. Kept in the body store with the HTML; the cache
+    keeps only the little of it that passes over the whole garden need (see notebodies.py)."""
 
     key: str
-    digest: str  # of this record and its HTML: names the body in the body store (see body.body_digest)
+    digest: str  # of this record and its HTML: names the body in the body store (see body.stored_body)
     block_ids: tuple[str, ...]
     headings: tuple[Heading, ...]  # every heading, nested ones too
     links: tuple[LinkRef, ...]
