@@ -26,7 +26,8 @@ from .plan import Garden
 from .resources import default_dir
 from .result import BuildResult
 from .search import index_files as search_index_files
-from .state import CACHE_FILE, BuildState, load_state, save_state
+from .state import BuildState
+from .statefile import forget as forget_state, load_state, save_state
 from .write import SiteWriter, check_output_folder
 
 class SiteKept(GardenError):
@@ -44,7 +45,7 @@ def build_site(config: Config, **options) -> BuildResult:
         return _build_site(config, **options)
     except CacheMismatch as damaged:
         shutil.rmtree(config.cache_dir / "bodies", ignore_errors=True)
-        (config.cache_dir / CACHE_FILE).unlink(missing_ok=True)
+        forget_state(config.cache_dir)
         if options.get("state") is not None:  # the preview's state, in memory: forget it all
             options["state"].__dict__.update(BuildState().__dict__)
         result = _build_site(config, **options)

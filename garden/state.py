@@ -1,7 +1,7 @@
 """What one build remembers for the next: per-note results keyed by content digests.
 
 Kept in memory by the preview server between rebuilds, and on disk (a hidden
-folder beside the output, safe to delete) between `garden build` runs. Every
+folder beside the output, safe to delete; see statefile.py) between `garden build` runs. Every
 entry is keyed by digests of its inputs, and the whole cache by the versions
 of garden and of the libraries that shape its output, so nothing stale is
 ever served: a key that does not match is simply a miss.
@@ -9,13 +9,11 @@ ever served: a key that does not match is simply a miss.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import os
 import pickle
 import sys
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +23,6 @@ from .errors import Diagnostic
 from .models import NoteMeta, SourceFile
 from .notebodies import NoteBodies
 
-CACHE_FILE = "build-cache.pickle"
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "linkify-it-py", "jinja2", "pyyaml", "pygments", "latex2mathml")
 
 
@@ -104,52 +101,10 @@ class BuildState:
     hints: dict[str, list[str]] = field(default_factory=dict)  # broken link name -> note names it is close to
     hints_for: str = ""  # the `names` digest those suggestions were made with
     notice: str = ""  # said once when the stored cache could not be used
+    basis: Any = field(default=None, repr=False, compare=False)  # what the cache on disk holds (statefile.Basis)
 
-
-def load_state(cache_dir: Path) -> BuildState:
-    path = cache_dir / CACHE_FILE
-    if not path.exists():
-        return BuildState()
-    try:
-        with path.open("rb") as handle, _collector_paused():
-            state = pickle.load(handle)
-            # The cache's objects live as long as the build: leave them out of every later collection,
-            # which would otherwise walk all of them (a quarter of a second at 10,000 notes). Frozen before
-            # the collector is on again, or its first young collection would walk them all at once.
-            gc.freeze()
-        if not isinstance(state, BuildState) or state.stamp != STAMP:
-            return BuildState(notice="garden or its libraries changed since the last build; rebuilding everything")
-        state.notice = ""
-        return state
-    except Exception:  # truncated, garbage, or from an incompatible version: start afresh
-        return BuildState(notice=f"the build cache in {cache_dir} was unreadable; rebuilding everything")
-
-
-def save_state(state: BuildState, cache_dir: Path) -> None:
-    """Written beside and renamed into place, so an interrupted save leaves the old cache or none."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    (cache_dir / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n"
-                                            "# garden's build cache: safe to delete.\n")
-    temporary = cache_dir / f".{CACHE_FILE}.{os.getpid()}"
-    try:
-        with temporary.open("wb") as handle, _collector_paused():
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache_dir / CACHE_FILE)
-    finally:
-        temporary.unlink(missing_ok=True)  # an interrupted save leaves no half-written file
-
-
-@contextmanager
-def _collector_paused():
-    """Unpickling a cache makes hundreds of thousands of objects, none of them garbage; the cyclic
-    garbage collector would scan them all again and again (it doubles the load time)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "basis": None}  # known only to the process that loaded or saved it
 
 
 def digest(*parts: object) -> str:

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from garden.config import load_config
 from garden.bodystore import BodyStore
 from garden.pipeline import build_site
-from garden.state import BuildState, load_state
+from garden.state import BuildState
+from garden.statefile import load_state
 
 from .conftest import write_garden
 

@@ -23,7 +23,7 @@ from ..errors import Diagnostic, GardenError
 from ..lock import site_lock
 from ..pipeline import BuildResult, SiteKept, build_site
 from ..search import SearchError, index_site
-from ..state import load_state
+from ..statefile import load_state
 from ..watch import Watcher
 from .server import Broadcast, make_server
 

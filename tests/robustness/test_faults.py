@@ -22,7 +22,7 @@ from garden.lock import site_lock
 from garden.pipeline import build_site
 from garden.preview import session as session_module
 from garden.preview.session import PreviewSession
-from garden.state import CACHE_FILE
+from garden.statefile import BASE_FILE, JOURNAL_FILE
 
 from ..conftest import REPO, isolate_git, write_garden
 from .helpers import check_site, snapshot
@@ -158,12 +158,22 @@ def _foreign_pickle(path: Path) -> None:
 CORRUPTIONS = {"truncated": _truncate, "garbage": _garbage, "empty": _empty, "foreign": _foreign_pickle}
 
 
-@pytest.mark.parametrize("damage", sorted(CORRUPTIONS))
-def test_a_damaged_cache_file_is_noticed_once_and_the_site_rebuilt(tmp_path, damage):
+@pytest.mark.parametrize("damage", sorted(CORRUPTIONS) + ["deleted"])
+@pytest.mark.parametrize("name", [BASE_FILE, JOURNAL_FILE])
+@pytest.mark.parametrize("edited", [False, True], ids=["base", "journal"])
+def test_a_damaged_cache_file_is_noticed_once_and_the_site_rebuilt(tmp_path, damage, name, edited):
+    """Either file of the cache, as the first build leaves it or after an edit (which writes only the journal).
+    A base without its journal is a damaged cache too: alone, it is older than the site."""
     config = write_garden(tmp_path, NOTES)
     build_site(config, jobs=1)
+    if edited:
+        (config.content_dir / "b.md").write_text("# B\n\nBee, see [[a]]. Edited.\n")
+        build_site(config, jobs=1)
     clean = snapshot(config.output_dir)
-    CORRUPTIONS[damage](config.cache_dir / CACHE_FILE)
+    if damage == "deleted":
+        (config.cache_dir / name).unlink()
+    else:
+        CORRUPTIONS[damage](config.cache_dir / name)
     result = build_site(config, jobs=1)
     assert len(result.notices) == 1 and "rebuilding everything" in result.notices[0], result.notices
     assert result.rendered_notes == len(NOTES)
