@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gc
 import os
-from concurrent.futures import ProcessPoolExecutor
 from html import escape
 from pathlib import Path
 from typing import Callable, Iterable
@@ -23,6 +22,7 @@ from .markdown.parser import make_parser
 from .models import BodyHtml, Chunk, NoteBody, NoteMeta
 from .notebodies import NoteBodies
 from .state import BuildState
+from .workers import process_pool
 
 PARALLEL_THRESHOLD = 200  # below this many notes, worker start-up costs more than it saves
 CHUNK = 100  # notes sent to a worker at a time, at most: small enough that the workers finish together
@@ -64,7 +64,7 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
         chunk = max(1, min(len(todo) // (jobs * 8), CHUNK))
         gc.freeze()  # forked workers' collections then leave the objects they share with this process alone
         try:
-            with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=setup) as pool:
+            with process_pool(jobs, initializer=_init_worker, initargs=setup) as pool:
                 # map yields each chunk's results as it completes, so progress moves during the phase
                 _keep_bodies(pool.map(_render_in_worker, todo, chunksize=chunk), len(todo), bodies, store, progress)
         finally:

@@ -8,7 +8,6 @@ than made again, so an edit costs what it touches.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from .index import Resolver, names_signature, read_note
 from .models import NoteMeta, SourceFile
 from .paths import asset_url
 from .state import BuildState, MetaRecord
+from .workers import process_pool
 
 PARALLEL_THRESHOLD = 1000  # notes to read before worker processes pay for their start-up
 
@@ -100,7 +100,7 @@ def _read_records(notes: list[SourceFile], dates: dict, previous: dict[str, Meta
     if jobs == 1 or len(todo) < PARALLEL_THRESHOLD:
         read = [_read_new(source, dates) for source in todo]
     else:
-        with ProcessPoolExecutor(jobs, initializer=_set_worker_dates, initargs=(dates,)) as pool:
+        with process_pool(jobs, initializer=_set_worker_dates, initargs=(dates,)) as pool:
             read = list(pool.map(_read_in_worker, todo, chunksize=max(1, len(todo) // (jobs * 8))))
     for i, (record, problem) in zip(stale, read):
         records[i] = record

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -21,6 +19,7 @@ from .plan import (Garden, PageKey, PlannedPage, breadcrumbs, graph_links, intro
                    plan_page, plan_pages)
 from .render import PageRenderer
 from .state import BuildState, digest
+from .workers import process_pool
 from .write import SiteWriter, Stager
 
 STYLESHEETS = ("static/style.css",)
@@ -141,7 +140,7 @@ class PageJob:
                 keys = [p.key for p in planned]
                 for start in range(0, len(keys), PAGES_PER_POOL):
                     batch = keys[start:start + PAGES_PER_POOL]
-                    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                    with process_pool(jobs, forked=True) as pool:
                         for outcome in pool.map(_run_in_worker, batch, chunksize=max(1, len(batch) // (jobs * 16))):
                             if not outcome.problem:
                                 writer.adopt(outcome.path, outcome.changed)
