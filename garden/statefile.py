@@ -6,8 +6,9 @@ edit replaces a row or two of those tables and keeps the rest. So the state is
 kept in two files:
 
 - the base: the index's tables and the objects made from them (ANCHORS), as
-  some build left them, rewritten only when the index changes wholesale (a
-  note added, removed or renamed; many notes edited);
+  some build left them, rewritten only when a build makes those objects anew
+  (a note added, removed, renamed, or changed in how lists show it) or
+  changes many rows;
 - the journal, rewritten by every build: the rest of the state, and the rows
   of the index's tables that differ from the base's.
 
@@ -35,9 +36,9 @@ BASE_FILE = "build-cache.pickle"
 JOURNAL_FILE = "build-journal.pickle"
 FILES = (BASE_FILE, JOURNAL_FILE)
 
-Path_ = tuple[str, ...]  # attribute names from the state down to a value
-TABLES: tuple[Path_, ...] = (("metas",), ("files",), ("indexed", "notes"))  # dicts journaled row by row
-ANCHORS: tuple[Path_, ...] = (("resolver",), ("folders",), ("indexed", "resolver"))  # kept in the base only
+AttrPath = tuple[str, ...]  # attribute names from the state down to a value
+TABLES: tuple[AttrPath, ...] = (("metas",), ("files",), ("indexed", "notes"))  # dicts journaled row by row
+ANCHORS: tuple[AttrPath, ...] = (("resolver",), ("folders",), ("indexed", "resolver"))  # kept in the base only
 JOURNAL_SHARE = 20  # a journal of more than 1/20 of a table's rows is folded into a new base
 _MISSING = object()
 
@@ -132,13 +133,13 @@ def _without_base(state: BuildState) -> BuildState:
     return rest
 
 
-def _get(obj: Any, path: Path_) -> Any:
+def _get(obj: Any, path: AttrPath) -> Any:
     for name in path:
         obj = getattr(obj, name) if obj is not None else None
     return obj
 
 
-def _set(obj: Any, path: Path_, value: Any) -> None:
+def _set(obj: Any, path: AttrPath, value: Any) -> None:
     obj = _get(obj, path[:-1])
     if obj is not None:  # (a state that has no index yet)
         setattr(obj, path[-1], value)
