@@ -57,13 +57,21 @@ def look(config: Config) -> Inputs:
         for folder, _, names in os.walk(root):
             stamps += [(path, os.stat(path)) for path in (os.path.join(folder, name) for name in names)]
     stamps.sort(key=lambda item: item[0])
-    context = digest(STAMP, config, dt.date.today(), head_stamp(config.content_dir) if config.git_dates else None)
+    context = _context(config)
     if any(now - stat.st_mtime_ns < RACY_NS for _, stat in stamps):
         return Inputs(walked, stamps, now, context, None)
+    return Inputs(walked, stamps, now, context, _fingerprint(context, stamps))
+
+
+def _context(config: Config) -> str:
+    return digest(STAMP, config, dt.date.today(), head_stamp(config.content_dir) if config.git_dates else None)
+
+
+def _fingerprint(context: str, stamps: list[tuple[str, os.stat_result]]) -> str:
     seen = hashlib.blake2b(context.encode(), digest_size=16)
     for name, stat in stamps:
         seen.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
-    return Inputs(walked, stamps, now, context, seen.hexdigest())
+    return seen.hexdigest()
 
 
 def shortcut(config: Config, started: float) -> tuple[Inputs, BuildResult | None]:
@@ -81,30 +89,27 @@ def shortcut(config: Config, started: float) -> tuple[Inputs, BuildResult | None
 def settle(config: Config, before: Inputs, used: dict[str, SourceFile]) -> str | None:
     """The fingerprint of a build that began with inputs too fresh to trust (`before.fingerprint` is None),
     taken as it ends, when their stamps have aged: a build run just after saving (or cloning, or
-    generating) the garden is then remembered too. Each file that was fresh is read again, to be sure
-    the build used what it holds now; anything changed meanwhile, or a fresh template, means None.
+    generating) the garden is then remembered too. Only the files that were fresh are looked at again:
+    each must still have its stamp, and hold what the build read (a fresh template means None). A file
+    changed while the build ran needs no look: its stamp is new, so the next build's fingerprint differs.
     `used`: the files as the build read them, by path in the garden."""
-    newest = max((stat.st_mtime_ns for _, stat in before.stamps), default=0)
-    if time.time_ns() - newest < RACY_NS:
-        return None  # still fresh (a short build: an edit's, say), so not worth a look
-    after = look(config)
-    if after.fingerprint is None:
-        return None  # a file saved while the build ran
-    stamps_before = dict(before.stamps)
-    if after.context != before.context or len(stamps_before) != len(after.stamps):
+    fresh = [(name, stat) for name, stat in before.stamps if before.taken_ns - stat.st_mtime_ns < RACY_NS]
+    if time.time_ns() - max((stat.st_mtime_ns for _, stat in fresh), default=0) < RACY_NS:
+        return None  # still fresh (a short build: an edit's, say)
+    if _context(config) != before.context:
         return None
-    for name, stat in after.stamps:
-        was = stamps_before.get(name)
-        if was is None or (was.st_size, was.st_mtime_ns) != (stat.st_size, stat.st_mtime_ns):
-            return None  # changed while the build ran
-        if before.taken_ns - was.st_mtime_ns < RACY_NS:
-            source = used.get(name)  # (templates and static files are not among them)
-            try:
-                if source is None or file_digest(Path(source.path).read_bytes()) != source.digest:
-                    return None
-            except OSError:
+    for name, was in fresh:
+        source = used.get(name)  # (templates and static files are not among them)
+        if source is None:
+            return None
+        try:
+            now = os.stat(source.path)
+            if (now.st_size, now.st_mtime_ns) != (was.st_size, was.st_mtime_ns) \
+                    or file_digest(Path(source.path).read_bytes()) != source.digest:
                 return None
-    return after.fingerprint
+        except OSError:
+            return None
+    return _fingerprint(before.context, before.stamps)
 
 
 def walk_content(config: Config) -> Walk:

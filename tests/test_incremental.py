@@ -301,6 +301,22 @@ def test_a_just_saved_file_changed_while_the_build_ran_is_read_again_next_time(t
     assert "X links" in (config.output_dir / "b" / "index.html").read_text()
 
 
+def test_a_file_changed_while_a_build_on_fresh_files_ran_is_read_next_time(tmp_path, slow_fresh_build):
+    """The build settles its fingerprint by looking again at the fresh files only; a file that was not
+    fresh and changed meanwhile has a new stamp, which the next build's own look sees."""
+    config = write_garden(tmp_path, NOTES)
+    _age(tmp_path)
+    (config.content_dir / "a.md").write_text(NOTES["a.md"] + "\nFresh.\n")  # the build settles at its end
+    path = config.content_dir / "b.md"
+    slow_fresh_build.append(lambda: path.write_text(path.read_text().replace("B links", "X links")))
+    build_site(config, jobs=1)
+    slow_fresh_build.clear()
+    again = build_site(config, jobs=1)
+    assert "nothing changed" not in again.timings
+    assert "X links" in (config.output_dir / "b" / "index.html").read_text()
+    assert list(build_site(config, jobs=1).timings) == ["nothing changed"]  # and then it is remembered
+
+
 def test_an_edit_reads_only_the_bodies_it_touches(tmp_path, monkeypatch):
     """The cache keeps every body in the body store: a build after an edit reads the few it needs,
     not one per note, so it costs the same in a garden of any size."""
