@@ -105,7 +105,8 @@ def test_an_interrupted_first_build_leaves_no_site_and_no_staging_folder(tmp_pat
     assert not (tmp_path / "public").exists()
     assert leftovers(tmp_path) == []
     done = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--content", str(big_garden),
-                           "--no-search", "-q", "--jobs", "2"], cwd=tmp_path, capture_output=True, text=True)
+                           "--no-search", "-q", "--jobs", "2"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=600)  # once, in CI, this build hung (a render worker ended): fail, not hang
     assert done.returncode == 0, done.stderr
     check_site(tmp_path / "public", links_resolve=False)
     assert len(list((tmp_path / "public").rglob("index.html"))) > 300
