@@ -1,16 +1,16 @@
 """The build state on disk, between `garden build` runs: a base, and a journal of what changed since.
 
 Pickling the whole state costs about 0.15 s at 10,000 notes, and most of it is
-the index: a record per note and per file, the resolver, the folder tree. An
-edit replaces a row or two of those tables and keeps the rest. So the state is
-kept in two files:
+tables with a row per note, file or page (the index's records, the link graph,
+the pages' digests) and what is made from them (the resolver, the folder
+tree). An edit replaces a few rows and keeps the rest. So the state is kept in
+two files:
 
-- the base: the index's tables and the objects made from them (ANCHORS), as
-  some build left them, rewritten only when a build makes those objects anew
-  (a note added, removed, renamed, or changed in how lists show it) or
-  changes many rows;
+- the base: those tables (TABLES) and objects (ANCHORS), as some build left
+  them, rewritten only when a build makes such an object anew (a note added,
+  removed, renamed, or changed in how lists show it) or changes many rows;
 - the journal, rewritten by every build: the rest of the state, and the rows
-  of the index's tables that differ from the base's.
+  of the tables that differ from the base's.
 
 Rows are compared by identity: a table's values are never changed in place,
 only replaced (a record that is reused is the very object loaded). The
@@ -37,8 +37,12 @@ JOURNAL_FILE = "build-journal.pickle"
 FILES = (BASE_FILE, JOURNAL_FILE)
 
 AttrPath = tuple[str, ...]  # attribute names from the state down to a value
-TABLES: tuple[AttrPath, ...] = (("metas",), ("files",), ("indexed", "notes"))  # dicts journaled row by row
-ANCHORS: tuple[AttrPath, ...] = (("resolver",), ("folders",), ("indexed", "resolver"))  # kept in the base only
+# Dicts by note, file or page, journaled row by row:
+TABLES: tuple[AttrPath, ...] = (("metas",), ("files",), ("indexed", "notes"), ("graph", "backlinks"),
+                                ("graph", "outgoing"), ("pages",), ("page_paths",))
+# Kept in the base only: a build reuses them as they are, or makes them anew (and then a new base is written):
+ANCHORS: tuple[AttrPath, ...] = (("resolver",), ("folders",), ("indexed", "resolver"), ("folders_of",),
+                                 ("graph", "note_tags"), ("graph", "tag_notes"))
 JOURNAL_SHARE = 20  # a journal of more than 1/20 of a table's rows is folded into a new base
 _MISSING = object()
 
@@ -127,7 +131,8 @@ def _journal_rows(state: BuildState, basis: Basis) -> list | None:
 def _without_base(state: BuildState) -> BuildState:
     """A shallow copy of `state` without what the base holds: its tables and anchors."""
     rest = copy.copy(state)
-    rest.indexed = copy.copy(state.indexed)
+    for name in {path[0] for path in (*TABLES, *ANCHORS) if len(path) == 2}:  # the objects that hold some
+        setattr(rest, name, copy.copy(getattr(state, name)))
     for path in (*TABLES, *ANCHORS):
         _set(rest, path, None)
     return rest
