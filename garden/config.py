@@ -51,6 +51,11 @@ class Config:
         out = self.output_dir
         return out.parent / f".{out.name}-cache"
 
+    def shown(self) -> Config:
+        """These options without where the garden and its site are (the same folders spelled otherwise,
+        relative or absolute): what a page can show, for the digests that say when pages must be redone."""
+        return replace(self, root=Path("."), content="", output="", warnings=())
+
     @property
     def site_path(self) -> str:
         """The path part of base_url, e.g. "/repo-name/" (always with slashes)."""

@@ -41,7 +41,7 @@ def write_pages(garden: Garden, writer: SiteWriter | None, state: BuildState, ex
     shared = {"nav": nav_sections(garden), "stylesheets": STYLESHEETS, "graph_links": graph_links(garden)}
     compiled = garden.config.cache_dir / "templates" if writer else None  # a check writes nothing, not even these
     renderer = PageRenderer(garden.config, shared, expander.html, compiled)
-    common = digest(shared, garden.config, dt.date.today().year)
+    common = digest(shared, garden.config.shown(), dt.date.today().year)
     everything = digest(common, [renderer.template_digest(t) for t in PAGE_TEMPLATES])
     dirty = None
     if writer and edit is not None and everything == state.everything:

@@ -274,6 +274,16 @@ def slow_fresh_build(monkeypatch):
     return calls
 
 
+def test_the_same_folders_spelled_otherwise_redo_no_page(tmp_path):
+    """Relative paths from the garden's folder, or absolute ones (as an editor's task may give):
+    the pages cannot differ, so none is rendered again."""
+    config = write_garden(tmp_path, NOTES)
+    build_site(config, jobs=1)
+    spelled = load_config(tmp_path / "garden.yaml", content=str(config.content_dir), output=str(config.output_dir))
+    assert spelled != config and (spelled.content_dir, spelled.output_dir) == (config.content_dir, config.output_dir)
+    assert build_site(spelled, jobs=1).rendered_pages == 0
+
+
 def test_a_build_begun_on_just_saved_files_is_remembered_once_they_have_aged(tmp_path, slow_fresh_build):
     config = write_garden(tmp_path, NOTES)  # saved just now: their stamps cannot be trusted yet
     first = build_site(config, jobs=1)
