@@ -71,3 +71,16 @@ def test_a_new_note_or_many_edits_make_a_new_base(tmp_path):
     assert result.rendered_notes == edited
     assert (config.cache_dir / BASE_FILE).read_bytes() != base
     assert load_state(config.cache_dir).metas.keys() == {*NOTES, "new.md"}
+
+
+def test_a_resolver_made_anew_is_what_the_next_build_loads(tmp_path):
+    """A retitled note changes a few rows, fewer than a journal holds, but the resolver is new:
+    a journal would pair the old one from the base with them."""
+    notes = {f"n{i}.md": f"---\ntitle: Note {i}\n---\nSee [[Note {(i + 1) % 5}]].\n" for i in range(5)}
+    config = write_garden(tmp_path, notes)
+    _aged(config.content_dir)
+    build_site(config, jobs=1)
+    (config.content_dir / "n3.md").write_text("---\ntitle: Renamed\n---\nSee [[Note 4]].\n")
+    _aged(config.content_dir)
+    build_site(config, jobs=1)
+    assert load_state(config.cache_dir).resolver.notes["n3.md"].title == "Renamed"
