@@ -27,7 +27,7 @@ from .resources import default_dir
 from .result import BuildResult
 from .search import index_files as search_index_files
 from .state import BuildState
-from .statefile import forget as forget_state, load_state, save_state
+from .statefile import forget as forget_state, invalidate as invalidate_state, load_state, save_state
 from .write import SiteWriter, check_output_folder
 
 class SiteKept(GardenError):
@@ -154,6 +154,8 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
                 for rel in search_index_files(config.output_dir):
                     writer.keep(rel)
             result.assets = copy_files(config, indexed.assets, writer, result.diagnostics)  # last: never over ours
+            if persistent:  # until it is saved below, the cache on disk does not describe the site
+                invalidate_state(config.cache_dir)
             writer.commit()
             result.written = writer.written
             state.outputs = set(writer.paths)
@@ -171,9 +173,8 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
         state.hints, state.hints_for = {}, state.names
     result.diagnostics = suggest_links(result.diagnostics, lambda: link_names(indexed.notes.values()),
                                        key=state.names, known=state.hints)
-    unchanged = not (result.written or result.rendered_notes or relisted or indexed.reread_any)
     cached = True
-    if write and persistent and not unchanged:  # a build that changed nothing leaves the cache as it was
+    if writer and persistent:
         try:
             save_state(state, config.cache_dir)
             live = set(bodies.digests.values())

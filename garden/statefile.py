@@ -105,6 +105,13 @@ def save_state(state: BuildState, cache_dir: Path) -> None:
     state.basis = basis
 
 
+def invalidate(cache_dir: Path) -> None:
+    """Said just before a build changes the site: from then until its save, the cache on disk does not
+    describe the site, and a build stopped in between (Ctrl+C, a full disk) must leave none to trust.
+    The journal alone goes; the base stays for the save to write a journal against."""
+    (cache_dir / JOURNAL_FILE).unlink(missing_ok=True)
+
+
 def forget(cache_dir: Path) -> None:
     for name in FILES:
         (cache_dir / name).unlink(missing_ok=True)

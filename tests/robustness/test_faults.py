@@ -204,6 +204,31 @@ def test_damaged_stored_bodies_are_noticed_once_and_the_site_rebuilt(tmp_path, d
     assert build_site(config, jobs=1).notices == []
 
 
+@pytest.mark.parametrize("fault", [KeyboardInterrupt, OSError])
+def test_a_build_stopped_after_the_site_is_written_leaves_no_cache_to_trust(tmp_path, monkeypatch, fault):
+    """Ctrl+C, SIGTERM or a full disk between placing the new site and saving the cache: the old
+    cache no longer describes the site, and a build that trusted it would keep pages it should redo
+    (here: b's page, after b is put back as it was)."""
+    config = write_garden(tmp_path, NOTES)
+    build_site(config, jobs=1)
+    b = config.content_dir / "b.md"
+    b.write_text("# B\n\nEdited.\n")
+
+    def stop(*args, **kwargs):
+        raise fault("stopped while saving the cache")
+
+    monkeypatch.setattr(pipeline, "save_state", stop)
+    try:
+        build_site(config, jobs=1)
+    except KeyboardInterrupt:
+        pass
+    monkeypatch.undo()
+    assert "Edited." in (config.output_dir / "b" / "index.html").read_text()
+    b.write_text(NOTES["b.md"])
+    build_site(config, jobs=1)
+    assert "Edited." not in (config.output_dir / "b" / "index.html").read_text()
+
+
 def test_a_deleted_cache_folder_rebuilds_quietly(tmp_path):
     config = write_garden(tmp_path, NOTES)
     build_site(config, jobs=1)
