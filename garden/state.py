@@ -97,7 +97,7 @@ class BuildState:
     folders: Any = None  # the last build's FolderTree, reused while no note is added, removed or relisted
     everything: str = ""  # digest of what every page depends on (templates, configuration, navigation)
     outputs: set[str] = field(default_factory=set)  # files the last build wrote into the output folder
-    layouts: dict = field(default_factory=dict)  # the graph layouts, by what they were computed from
+    layouts: dict = field(default_factory=dict)  # the graph layouts, by digest of what they were computed from
     hints: dict[str, list[str]] = field(default_factory=dict)  # broken link name -> note names it is close to
     hints_for: str = ""  # the `names` digest those suggestions were made with
     notice: str = ""  # said once when the stored cache could not be used
