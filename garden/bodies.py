@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Callable, Iterable
@@ -15,7 +16,7 @@ from .body import RecordingResolver, render_body, stored_body
 from .bodystore import BodyStore
 from .charts.library import ChartLibrary
 from .config import Config
-from .errors import Diagnostic
+from .errors import CacheMismatch, Diagnostic
 from .index import Resolver, note_markdown
 from .indexing import Indexed
 from .markdown.parser import make_parser
@@ -42,7 +43,7 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
     names_unchanged = indexed.names_unchanged
     previous = state.bodies
     previous.read_from(store)
-    todo: list[NoteMeta] = []
+    todo: list[tuple[NoteMeta, str | None]] = []  # with the digest of the note's last body, if any
     if indexed.reread is None:
         bodies = previous.emptied()
         looked_at = indexed.notes
@@ -54,7 +55,7 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
                         store):
             bodies.carry(key, previous)
         else:
-            todo.append(note)
+            todo.append((note, previous.digests.get(key)))
     jobs = jobs or os.cpu_count() or 1
     setup = (indexed.resolver, config.raw_html, indexed.charts, store.folder, config.content_dir)
     if jobs == 1 or len(todo) < PARALLEL_THRESHOLD:
@@ -69,7 +70,7 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
                 _keep_bodies(pool.map(_render_in_worker, todo, chunksize=chunk), len(todo), bodies, store, progress)
         finally:
             gc.unfreeze()
-    rendered = {note.key for note in todo}
+    rendered = {note.key for note, _ in todo}
     if indexed.reread is not None:
         return bodies, rendered
     return bodies.in_order(indexed.notes), rendered  # in the index's order, whatever came from where
@@ -114,12 +115,14 @@ def _init_worker(resolver: Resolver, raw_html: bool, charts: ChartLibrary, store
                BodyStore(store_folder) if store_folder else None, content_dir)
 
 
-def _render_in_worker(note: NoteMeta) -> tuple[NoteBody, BodyHtml | None]:
+def _render_in_worker(job: tuple[NoteMeta, str | None]) -> tuple[NoteBody, BodyHtml | None]:
+    note, earlier = job
     md, recorder, store, content_dir = _worker
     markdown = ""
     try:
         markdown = note_markdown((content_dir / note.key).read_bytes(), note)
-        body, html = render_body(note, markdown, md, recorder)
+        formulas = partial(_formulas_of, store, earlier) if store and earlier else None
+        body, html = render_body(note, markdown, md, recorder, formulas)
     except OSError as exc:  # gone or unreadable since it was indexed
         body, html = _failed(note, BodyHtml((), {}), Diagnostic(note.key, 0, "error",
                                                                 f"cannot read note: {exc.strerror}"))
@@ -131,6 +134,14 @@ def _render_in_worker(note: NoteMeta) -> tuple[NoteBody, BodyHtml | None]:
         return body, html
     store.put(body, html)
     return body, None
+
+
+def _formulas_of(store: BodyStore, digest: str) -> dict[tuple[str, str], str]:
+    """The math a stored body converted; none if it cannot be read: they are only a head start."""
+    try:
+        return store.html(digest).formulas
+    except CacheMismatch:
+        return {}
 
 
 def _failed(note: NoteMeta, html: BodyHtml, problem: Diagnostic) -> tuple[NoteBody, BodyHtml]:

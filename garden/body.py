@@ -39,16 +39,18 @@ class RecordingResolver:
         return result
 
 
-def render_body(meta: NoteMeta, markdown: str, md: MarkdownIt, recorder: RecordingResolver) \
+def render_body(meta: NoteMeta, markdown: str, md: MarkdownIt, recorder: RecordingResolver,
+                earlier_formulas: Callable[[], dict[tuple[str, str], str]] | None = None) \
         -> tuple[NoteBody, BodyHtml]:
     """The note's `markdown` (below its front-matter) rendered; `md` is a parser made with `recorder`
-    as its link resolver."""
+    as its link resolver. `earlier_formulas` reads the math its last render converted, if it had one."""
     recorder.calls = {}
     env = {
         "source_key": meta.key,
         "source_path": meta.key,
         "line_offset": meta.line_offset,
         "self_target": LinkTarget("note", meta.key, meta.url, meta.title),
+        "earlier_formulas": earlier_formulas,
     }
     tokens = md.parse(markdown, env)
     _hide_title_heading(tokens, meta.title)
@@ -58,7 +60,7 @@ def render_body(meta: NoteMeta, markdown: str, md: MarkdownIt, recorder: Recordi
               collected.block_ranges.items()}
     diagnostics = list(env.get("diagnostics", ())) + collected.problems(meta.key)
     return stored_body(
-        BodyHtml(chunks, blocks),
+        BodyHtml(chunks, blocks, env.get("formulas", {})),
         key=meta.key,
         block_ids=tuple(blocks),
         headings=tuple(collected.headings),

@@ -363,3 +363,23 @@ def test_a_new_note_reads_each_stored_body_once(tmp_path, monkeypatch):
     result = build_site(config, jobs=1)
     assert result.rendered_notes == 7  # it, and the six notes that link to it
     assert len(reads) >= 54 and len(reads) == len(set(reads)), sorted(reads)
+
+
+def test_an_edit_that_leaves_the_math_alone_converts_no_formula(tmp_path, monkeypatch):
+    """Converting math means loading latex2mathml (a tenth of an edit build's time): a note's stored body
+    keeps its conversions, so its next render converts only the formulas that are new."""
+    from garden.markdown import math
+
+    config = write_garden(tmp_path, {"a.md": "Energy $E = mc^2$ and\n\n$$\n\\sum_i x_i\n$$\n", "b.md": "[[a]]\n"})
+    build_site(config, jobs=1)
+    converted: list[str] = []
+    monkeypatch.setattr(math, "_mathml", lambda latex, display: converted.append(latex) or f"<math>{latex}</math>")
+    note = tmp_path / "content" / "a.md"
+    note.write_text(note.read_text() + "\nA new sentence.\n")
+    assert build_site(config, jobs=1).rendered_notes == 1
+    assert converted == []
+    page = (config.output_dir / "a" / "index.html").read_text()
+    assert "A new sentence." in page and "<mi>E</mi>" in page  # the formula as latex2mathml converted it
+    note.write_text(note.read_text() + "\nAnd $y$.\n")
+    build_site(config, jobs=1)
+    assert converted == ["y"]

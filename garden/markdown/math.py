@@ -3,7 +3,9 @@
 Parsing is mdit-py-plugins' dollarmath with Obsidian's rules: no space just
 inside the dollars and no digit just outside them, so `$5 and $6` is text.
 A core rule converts each formula once, while the line it came from is still
-known, so a formula that cannot be converted is reported with its line.
+known, so a formula that cannot be converted is reported with its line. The
+conversions go into `env["formulas"]`; given the note's last ones
+(`env["earlier_formulas"]`), a formula already converted is not converted again.
 """
 
 from __future__ import annotations
@@ -50,12 +52,23 @@ def _convert_all(state: StateCore) -> None:
 
 
 def _convert(token: Token, line: int, env: EnvType) -> None:
-    latex = token.content.strip()
+    formula = (token.content.strip(), "block" if _DISPLAY[token.type] else "inline")
     try:
-        token.meta["mathml"] = _mathml(latex, "block" if _DISPLAY[token.type] else "inline")
+        mathml = _earlier(env).get(formula) or _mathml(*formula)
     except Exception as error:  # latex2mathml raises many unrelated types
         message = str(error) or type(error).__name__
-        report(env, line, "warning", f"could not render math: {latex}", hint=message)
+        report(env, line, "warning", f"could not render math: {formula[0]}", hint=message)
+        return
+    token.meta["mathml"] = env.setdefault("formulas", {})[formula] = mathml
+
+
+def _earlier(env: EnvType) -> dict[tuple[str, str], str]:
+    """The formulas the note's last render converted: `env["earlier_formulas"]`, a function that reads
+    them, called when the note's first formula is met (a note without math reads nothing)."""
+    earlier = env.get("earlier_formulas")
+    if callable(earlier):
+        earlier = env["earlier_formulas"] = earlier()
+    return earlier or {}
 
 
 # latex2mathml takes a third of a millisecond per formula, and notes repeat the
