@@ -11,7 +11,8 @@ for Hugo and MkDocs), then build it
 - with Hugo (a minimal layout written here) and MkDocs (default theme), cold;
 - with the Python floor (bench/floor.py) on one core and on all cores;
 - with Pagefind over garden's site, if --pagefind (with --no-search, garden
-  builds no search index at all: at 100,000 notes Pagefind needs tens of GB).
+  builds no search index at all: at 100,000 notes Pagefind needs tens of GB);
+  then garden's own index, in shards: made whole, and after the edit again.
 
 Each build runs as its own process tree, measured from outside: wall time,
 CPU time (user + sys of the whole tree), peak memory (RSS summed over the
@@ -220,6 +221,19 @@ class Bench:
                 self.notes.append(f"garden {phase} at {size} notes, its own phase timings: {timings}")
         if self.args.pagefind:
             self.pagefind(size, here, out)
+            if "--no-search" in cmd:
+                self.garden_search(size, here, out, [part for part in cmd if part != "--no-search"], note)
+
+    def garden_search(self, size: int, here: Path, out: Path, cmd: list[str], note: Path) -> None:
+        """garden's own search index, in shards: made whole (the build also redoes the note the edit row
+        changed and put back), then after the same edit again, which remakes a shard or two."""
+        self.run(size, "garden search", "cold", cmd, here, out)
+        original = note.read_bytes()
+        try:
+            note.write_bytes(original + EDIT.encode())
+            self.run(size, "garden search", "edit", cmd, here, out)
+        finally:
+            note.write_bytes(original)
 
     def _check_garden_log(self, size: int, log: Path, content: Path) -> None:
         """Compare garden's diagnostics with what the generator planted."""
@@ -426,6 +440,8 @@ def ratios(results: list[Result], size: int) -> list[str]:
         pairs.append(("garden warm / garden cold", found.get(("garden", "warm")), cold))
         pairs.append(("garden edit / garden cold", found.get(("garden", "edit")), cold))
         pairs.append(("pagefind / garden cold", found.get(("pagefind", "index")), cold))
+        pairs.append(("garden search cold / pagefind", found.get(("garden search", "cold")),
+                      found.get(("pagefind", "index"))))
     one = found.get(("floor 1 core", "cold"))
     for r in floors:
         pairs.append((f"{r.tool} / floor 1 core", r, one))
