@@ -214,20 +214,20 @@ def _build(config: Config, args: argparse.Namespace, write: bool = True, locked:
         result.timings["search index"] = index.seconds
         result.seconds += index.seconds  # the summary's time is the whole command's
         if not args.quiet:
-            print(f"search: indexed {index.pages} pages in {index.seconds:.2f}s", file=sys.stderr)
+            print(f"search: {index.summary()}", file=sys.stderr)
     return result
 
 
 def index_search(config: Config, result: BuildResult) -> SearchIndex | None:
     """After a build that wrote the site: the search index, or a warning saying why there is none."""
-    from .search import SearchError, index_site
+    from .search import INDEX_DIR, MANIFEST, SearchError, index_site
 
     if not config.search or result.output is None or not (result.output / "index.html").exists():
         return None
-    if result.written == 0 and (result.output / "pagefind" / "pagefind.js").exists():
+    if result.written == 0 and (result.output / INDEX_DIR / MANIFEST).exists():
         return None  # the site is as the index saw it
     try:
-        return index_site(result.output)
+        return index_site(result.output, result.searchable)
     except SearchError as exc:
         result.diagnostics.append(Diagnostic("search", 0, "warning", str(exc)))
         return None

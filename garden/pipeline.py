@@ -159,6 +159,7 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
             writer.commit()
             result.written = writer.written
             state.outputs = set(writer.paths)
+            result.searchable = sorted(path for key, path in state.page_paths.items() if key[0] == "note")
     except BaseException:
         if writer:
             writer.abort()

@@ -24,6 +24,7 @@ class BuildResult:
     rendered_pages: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, in order
     orphans: list[str] = field(default_factory=list)  # notes with no link in or out (`garden check` lists them)
+    searchable: list[str] = field(default_factory=list)  # the site's pages that show a note's article, by path
 
     @property
     def errors(self) -> list[Diagnostic]:

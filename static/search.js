@@ -1,7 +1,7 @@
 // Full-text search: a dialog over Pagefind's index (pagefind/ at the site's
-// root, written by `garden build`). Opened by the header's button, Ctrl/Cmd+K
-// or "/". Nothing is fetched until it opens: pagefind.js, its wasm and then
-// only the index fragments a query needs. Without JavaScript the button stays
+// root, written by `garden build` in shards). Opened by the header's button,
+// Ctrl/Cmd+K or "/". Nothing is fetched until it opens: the list of shards,
+// pagefind.js, its wasm and then only the index fragments a query needs. Without JavaScript the button stays
 // hidden and the site is browsed by its links.
 (function () {
   "use strict";
@@ -37,12 +37,23 @@
     dialog.addEventListener("keydown", moveFocus);
   }
 
+  // The index is in shards (pagefind/shards.json lists them): Pagefind's script comes from the first,
+  // which merges the others into each search.
   function load() {
     if (!pagefind) {
-      pagefind = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
-        module.options({ baseUrl: root.pathname, excerptLength: 24 });
-        module.init();
-        return module;
+      var options = { baseUrl: root.pathname, excerptLength: 24 };
+      pagefind = fetch(new URL("pagefind/shards.json", root), { cache: "no-cache" }).then(function (response) {
+        if (!response.ok) throw new Error("no search index");
+        return response.json();
+      }).then(function (manifest) {
+        if (!manifest.shards.length) throw new Error("no notes to search");
+        var shards = manifest.shards.map(function (shard) { return new URL("pagefind/" + shard.name + "/", root).href; });
+        return import(shards[0] + "pagefind.js").then(function (module) {
+          module.options(options);
+          module.init();
+          return Promise.all(shards.slice(1).map(function (shard) { return module.mergeIndex(shard, options); }))
+            .then(function () { return module; });
+        });
       });
       pagefind.catch(function () {
         status.textContent = "Search is not available on this copy of the site.";

@@ -162,7 +162,7 @@ def test_dry_run_shows_what_would_be_pushed_and_changes_nothing(repo, tmp_path, 
     assert main(["deploy", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "  A d/index.html" in out and "  M index.html" in out
-    assert "  A pagefind/fragment/" in out  # the search index, remade by the build, finds the new note
+    assert "  A pagefind/0/fragment/" in out  # the search index, remade by the build, finds the new note
 
 
 def test_other_remote_and_branch_cname_and_base_url(repo, tmp_path, capsys):

@@ -152,7 +152,7 @@ def test_the_search_index_follows_edits_in_the_background(preview):
     server, root = preview
 
     def index_names() -> str:
-        status, entry = server.get("/pagefind/pagefind-entry.json")
+        status, entry = server.get("/pagefind/0/pagefind-entry.json")
         return entry if status == 200 else ""
 
     deadline = time.monotonic() + 30

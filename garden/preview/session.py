@@ -62,6 +62,7 @@ class PreviewSession:
         # its swap apart from a build writing the site.
         self._site_lock = threading.Lock()
         self._search_due = threading.Event()
+        self._searchable: list[str] | None = None  # the last build's pages with a note's article, for the index
         self._search_thread = threading.Thread(target=self._search_loop, name="garden-search", daemon=True)
 
     def _load_config(self) -> Config:
@@ -96,6 +97,7 @@ class PreviewSession:
         self.broadcast.send("problems", errors)
         self.broadcast.send("reload", {"pages": result.rendered_pages})
         if self.config.search:
+            self._searchable = result.searchable
             self._search_due.set()
         if self.run_charts and any(_needs_chart_run(d) for d in result.diagnostics):
             threading.Thread(target=self._refresh_charts, name="garden-charts", daemon=True).start()
@@ -169,11 +171,11 @@ class PreviewSession:
             if self._stopping.is_set():
                 return
             try:
-                index = index_site(self.config.output_dir, lock=self._site_lock)
+                index = index_site(self.config.output_dir, self._searchable, lock=self._site_lock)
             except SearchError as exc:
                 print(f"garden: {exc}", file=self.log)
                 continue
-            print(f"search index updated: {index.pages} pages in {index.seconds:.1f}s", file=self.log)
+            print(f"search index updated: {index.summary()}", file=self.log)
 
     # --- serving ---------------------------------------------------------------------------
 

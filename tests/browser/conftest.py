@@ -18,6 +18,7 @@ import pytest
 
 from garden.config import load_config
 from garden.pipeline import build_site
+from garden import search
 from garden.search import index_site
 
 from ..conftest import REPO
@@ -37,12 +38,17 @@ def _unavailable(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The seed garden, built with its search index, into a temporary folder."""
+    """The seed garden, built with its search index, into a temporary folder. The index is in shards of a
+    few pages, as a large garden's is, so that every search merges them."""
     out = tmp_path_factory.mktemp("site") / "public"
     config = load_config(REPO / "garden.yaml", output=str(out))
     result = build_site(config)
     assert not result.errors, [d.format() for d in result.errors]
-    index_site(out)
+    pages_per_shard, search.PAGES_PER_SHARD = search.PAGES_PER_SHARD, 6
+    try:
+        assert index_site(out, result.searchable).shards == 4
+    finally:
+        search.PAGES_PER_SHARD = pages_per_shard
     shutil.rmtree(config.cache_dir, ignore_errors=True)
     return out
 

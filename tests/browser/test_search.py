@@ -75,3 +75,21 @@ def test_a_chinese_note_is_found_by_a_word_inside_a_sentence(browser, cjk_site):
     assert "键值缓存" in first.inner_text()
     assert p.locator(".search-results mark").first.inner_text() == "显存"
     context.close()
+
+
+def test_a_note_in_a_merged_shard_is_found(page, site):
+    """The site's index is in four shards (see conftest): search.js loads the first and merges the rest."""
+    import re
+
+    from garden.search import deal
+
+    searchable = sorted(p.relative_to(site).as_posix() for p in site.rglob("index.html")
+                        if "data-pagefind-body" in p.read_text(encoding="utf-8"))
+    last = deal(searchable, 4)[3]
+    html = (site / last[0]).read_text(encoding="utf-8")
+    title = re.search(r'<h1[^>]*id="note-title"[^>]*>(.*?)</h1>', html, re.S).group(1).strip()
+    p = page.open()
+    p.click(".search-button")
+    p.fill("#search-input", title)
+    p.locator(".search-results > li > a").first.wait_for()
+    assert title in [a.inner_text().split("\n")[0] for a in p.locator(".search-results > li > a").all()]
