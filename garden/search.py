@@ -185,13 +185,14 @@ def _make(site: Path, shard: _Shard, staging: Path, binary: Path, timeout: float
     if shard.pages is not None:
         # Pagefind indexes a folder: the shard's pages, linked (not copied) into one with the site's layout.
         source = staging / f"pages-{shard.name}"
+        source.mkdir()
         for page in shard.pages:
-            if not (site / page).is_file():  # (a page that failed to render)
-                continue
             target = source / page
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.link(site / page, target)
+            except FileNotFoundError:  # a page that failed to render, or was removed since (its stamp says so)
+                continue
             except OSError:  # a file system without hard links
                 shutil.copy2(site / page, target)
     output = staging / shard.name

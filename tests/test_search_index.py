@@ -160,3 +160,16 @@ def test_a_garden_without_notes_has_an_index_of_no_shards(tmp_path):
     index = index_site(config.output_dir, result.searchable)
     assert (index.pages, index.shards) == (0, 0)
     assert _manifest(config.output_dir) == {"shards": []}
+
+
+def test_a_page_missing_from_the_site_is_left_out_and_its_shard_remade_once_it_is_there(tmp_path):
+    """The preview indexes while later builds write the site: a page named but not (or no longer) there."""
+    config = write_garden(tmp_path, NOTES)
+    result = build_site(config, jobs=1)
+    named = result.searchable + ["c/index.html"]
+    assert index_site(config.output_dir, named).pages == 2
+    (config.output_dir / "c").mkdir()
+    (config.output_dir / "c" / "index.html").write_text(
+        (config.output_dir / "a" / "index.html").read_text().replace("lanterns", "moths"))
+    index = index_site(config.output_dir, named)
+    assert (index.pages, index.remade_shards) == (3, 1)
