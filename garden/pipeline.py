@@ -136,7 +136,8 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     phase("pages")
     # The search index is written after the site, outside the writer: name its files, so they count as stale
     # once search is turned off.
-    previous = state.outputs | set(search_index_files(config.output_dir)) if state.outputs and write else None
+    searched = search_index_files(config.output_dir) if write else []
+    previous = state.outputs | set(searched) if state.outputs and write else None
     writer = SiteWriter(config.output_dir, previous) if write else None
     try:
         expander = Expander(bodies, store)
@@ -151,7 +152,7 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
             write_extras(garden, writer, None if planned_all else edit)
             state.layouts = layout.remembered()
             if config.search:  # the index is remade after the site is written; until then, keep the old
-                for rel in search_index_files(config.output_dir):
+                for rel in searched:
                     writer.keep(rel)
             result.assets = copy_files(config, indexed.assets, writer, result.diagnostics)  # last: never over ours
             if persistent:  # until it is saved below, the cache on disk does not describe the site

@@ -87,11 +87,13 @@ def pagefind_binary() -> Path | None:
 
 
 def index_files(site: Path) -> list[str]:
-    """The current index's files, relative to the site, for the writer to carry into the next build."""
-    folder = site / INDEX_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(p.relative_to(site).as_posix() for p in folder.rglob("*") if p.is_file())
+    """The current index's files, relative to the site, for the writer to carry into the next build.
+    (Strings, not Paths: a shard has a file per page, and every build with search on lists them.)"""
+    found = []
+    for folder, _, names in os.walk(site / INDEX_DIR):
+        base = os.path.relpath(folder, site).replace(os.sep, "/")
+        found += [f"{base}/{name}" for name in names]
+    return sorted(found)
 
 
 def shard_count(pages: int) -> int:
