@@ -126,18 +126,20 @@ def index_site(site: Path, pages: Sequence[str] | None = None, *, binary: Path |
                           "(pip install \"pagefind[bin]\"), or pass --no-search")
     site = site.resolve()
     started = time.perf_counter()
+    count = 1 if pages is None else shard_count(len(pages))
     shards = [_Shard("0", None)] if pages is None else [_Shard(str(n), dealt) for n, dealt in
-                                                         enumerate(deal(pages, shard_count(len(pages)))) if dealt]
+                                                         enumerate(deal(pages, count)) if dealt]
     made = _manifest(site)
     # Beside the site, not in it: a build patching the site meanwhile would take it for a stale file.
     staging = site.parent / f".{site.name}.search-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
         staging.mkdir()
+        first = shards[0] if shards else None  # the shard that brings Pagefind's script
         todo = []
         for shard in shards:
             if shard.pages is not None:
-                shard.stamp = _stamp(site, shard, binary, len(shards))
+                shard.stamp = _stamp(site, shard, binary, count, shard is first)
             kept = made.get(shard.name)
             if shard.stamp is not None and kept and kept.get("stamp") == shard.stamp \
                     and (site / INDEX_DIR / shard.name).is_dir():
@@ -146,7 +148,7 @@ def index_site(site: Path, pages: Sequence[str] | None = None, *, binary: Path |
                 todo.append(shard)
         with ThreadPoolExecutor(max_workers=max(1, min(len(todo), os.cpu_count() or 1))) as pool:
             # Pagefind works mostly on one core: a shard per core (the wait is in the subprocess, not Python).
-            for failure in pool.map(lambda shard: _make(site, shard, staging, binary, timeout, shard.name != "0"),
+            for failure in pool.map(lambda shard: _make(site, shard, staging, binary, timeout, shard is not first),
                                     todo):
                 if failure:
                     raise SearchError(failure)
@@ -164,10 +166,10 @@ def index_site(site: Path, pages: Sequence[str] | None = None, *, binary: Path |
                        sum(s.indexed for s in todo))
 
 
-def _stamp(site: Path, shard: _Shard, binary: Path, count: int) -> str:
-    """What a shard's index is made from: its pages' files (each rewrite is a new file with a new time) and
-    Pagefind's. A page that is gone gives a stamp no index has."""
-    seen = hashlib.blake2b(f"{count}\0{binary}\0{_file_stamp(binary)}\n".encode(), digest_size=16)
+def _stamp(site: Path, shard: _Shard, binary: Path, count: int, first: bool) -> str:
+    """What a shard's index is made from: its pages' files (each rewrite is a new file with a new time),
+    Pagefind's, and whether it is the first. A page that is gone gives a stamp no index has."""
+    seen = hashlib.blake2b(f"{count}\0{first}\0{binary}\0{_file_stamp(binary)}\n".encode(), digest_size=16)
     for page in shard.pages or ():
         seen.update(f"{page}\0{_file_stamp(site / page)}\n".encode("utf-8", "surrogateescape"))
     return seen.hexdigest()

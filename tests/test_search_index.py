@@ -173,3 +173,19 @@ def test_a_page_missing_from_the_site_is_left_out_and_its_shard_remade_once_it_i
         (config.output_dir / "a" / "index.html").read_text().replace("lanterns", "moths"))
     index = index_site(config.output_dir, named)
     assert (index.pages, index.remade_shards) == (3, 1)
+
+
+def test_whichever_shard_comes_first_brings_pagefinds_script(tmp_path, monkeypatch):
+    """When no page is dealt to shard 0 any more, the first shard listed must load Pagefind itself."""
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 2)
+    config = write_garden(tmp_path, NOTES_FOR_SHARDS)
+    searchable = build_site(config, jobs=1).searchable
+    index_site(config.output_dir, searchable)
+    site = config.output_dir / INDEX_DIR
+    assert not (site / "1" / "pagefind.js").exists()
+    zeroth = deal(searchable, 4)[0]
+    rest = [page for page in searchable if page not in zeroth]
+    assert zeroth and shard_count(len(rest)) == 4
+    index = index_site(config.output_dir, rest)
+    assert [s["name"] for s in _manifest(config.output_dir)["shards"]] == ["1", "2", "3"]
+    assert index.remade_shards == 1 and (site / "1" / "pagefind.js").is_file() and not (site / "0").exists()
