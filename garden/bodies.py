@@ -121,8 +121,8 @@ def _render_in_worker(job: tuple[NoteMeta, str | None]) -> tuple[NoteBody, BodyH
     markdown = ""
     try:
         markdown = note_markdown((content_dir / note.key).read_bytes(), note)
-        formulas = partial(_formulas_of, store, earlier) if store and earlier else None
-        body, html = render_body(note, markdown, md, recorder, formulas)
+        conversions = partial(_conversions_of, store, earlier) if store and earlier else None
+        body, html = render_body(note, markdown, md, recorder, conversions)
     except OSError as exc:  # gone or unreadable since it was indexed
         body, html = _failed(note, BodyHtml((), {}), Diagnostic(note.key, 0, "error",
                                                                 f"cannot read note: {exc.strerror}"))
@@ -136,10 +136,10 @@ def _render_in_worker(job: tuple[NoteMeta, str | None]) -> tuple[NoteBody, BodyH
     return body, None
 
 
-def _formulas_of(store: BodyStore, digest: str) -> dict[tuple[str, str], str]:
-    """The math a stored body converted; none if it cannot be read: they are only a head start."""
+def _conversions_of(store: BodyStore, digest: str) -> dict[tuple[str, ...], str]:
+    """What a stored body's render converted; nothing if it cannot be read: they are only a head start."""
     try:
-        return store.html(digest).formulas
+        return store.html(digest).conversions
     except CacheMismatch:
         return {}
 

@@ -40,17 +40,17 @@ class RecordingResolver:
 
 
 def render_body(meta: NoteMeta, markdown: str, md: MarkdownIt, recorder: RecordingResolver,
-                earlier_formulas: Callable[[], dict[tuple[str, str], str]] | None = None) \
+                earlier_conversions: Callable[[], dict[tuple[str, ...], str]] | None = None) \
         -> tuple[NoteBody, BodyHtml]:
     """The note's `markdown` (below its front-matter) rendered; `md` is a parser made with `recorder`
-    as its link resolver. `earlier_formulas` reads the math its last render converted, if it had one."""
+    as its link resolver. `earlier_conversions` reads what its last render converted (see markdown/memo.py)."""
     recorder.calls = {}
     env = {
         "source_key": meta.key,
         "source_path": meta.key,
         "line_offset": meta.line_offset,
         "self_target": LinkTarget("note", meta.key, meta.url, meta.title),
-        "earlier_formulas": earlier_formulas,
+        "earlier_conversions": earlier_conversions,
     }
     tokens = md.parse(markdown, env)
     _hide_title_heading(tokens, meta.title)
@@ -60,7 +60,7 @@ def render_body(meta: NoteMeta, markdown: str, md: MarkdownIt, recorder: Recordi
               collected.block_ranges.items()}
     diagnostics = list(env.get("diagnostics", ())) + collected.problems(meta.key)
     return stored_body(
-        BodyHtml(chunks, blocks, env.get("formulas", {})),
+        BodyHtml(chunks, blocks, env.get("conversions", {})),
         key=meta.key,
         block_ids=tuple(blocks),
         headings=tuple(collected.headings),

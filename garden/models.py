@@ -103,9 +103,9 @@ class BodyHtml:
 
     chunks: tuple[Chunk, ...]
     blocks: dict[str, str]  # block id -> html of the block, for `![[Note#^id]]`
-    # (TeX, "inline" or "block") -> MathML, of every formula in the body: the note's next render reuses
-    # them, and a build whose edits left the formulas alone never loads the converter (see markdown/math.py)
-    formulas: dict[tuple[str, str], str] = field(default_factory=dict)
+    # what rendering converted with a costly library (math, highlighted code) -> its HTML: the note's next
+    # render takes the unchanged ones as they were (see markdown/memo.py)
+    conversions: dict[tuple[str, ...], str] = field(default_factory=dict)
 
     @property
     def html(self) -> str:

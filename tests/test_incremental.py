@@ -365,21 +365,24 @@ def test_a_new_note_reads_each_stored_body_once(tmp_path, monkeypatch):
     assert len(reads) >= 54 and len(reads) == len(set(reads)), sorted(reads)
 
 
-def test_an_edit_that_leaves_the_math_alone_converts_no_formula(tmp_path, monkeypatch):
-    """Converting math means loading latex2mathml (a tenth of an edit build's time): a note's stored body
-    keeps its conversions, so its next render converts only the formulas that are new."""
-    from garden.markdown import math
+def test_an_edit_that_leaves_math_and_code_alone_converts_neither(tmp_path, monkeypatch):
+    """Converting math or highlighting code means loading latex2mathml or Pygments (a tenth of an edit build's
+    time): a note's stored body keeps its conversions, so its next render makes only the new ones."""
+    from garden.markdown import code, math
 
-    config = write_garden(tmp_path, {"a.md": "Energy $E = mc^2$ and\n\n$$\n\\sum_i x_i\n$$\n", "b.md": "[[a]]\n"})
+    config = write_garden(tmp_path, {"a.md": "Energy $E = mc^2$ and\n\n$$\n\\sum_i x_i\n$$\n\n"
+                                             "```python\nprint('hi')\n```\n", "b.md": "[[a]]\n"})
     build_site(config, jobs=1)
     converted: list[str] = []
     monkeypatch.setattr(math, "_mathml", lambda latex, display: converted.append(latex) or f"<math>{latex}</math>")
+    monkeypatch.setattr(code, "_highlight", lambda source, language: converted.append(source) or source)
     note = tmp_path / "content" / "a.md"
     note.write_text(note.read_text() + "\nA new sentence.\n")
     assert build_site(config, jobs=1).rendered_notes == 1
     assert converted == []
     page = (config.output_dir / "a" / "index.html").read_text()
-    assert "A new sentence." in page and "<mi>E</mi>" in page  # the formula as latex2mathml converted it
-    note.write_text(note.read_text() + "\nAnd $y$.\n")
+    assert "A new sentence." in page and "<mi>E</mi>" in page  # as latex2mathml converted it
+    assert '<span class="nb">print</span>' in page  # as Pygments highlighted it
+    note.write_text(note.read_text() + "\nAnd $y$.\n\n```sh\nls\n```\n")
     build_site(config, jobs=1)
-    assert converted == ["y"]
+    assert converted == ["y", "ls\n"]

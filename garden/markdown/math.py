@@ -3,9 +3,8 @@
 Parsing is mdit-py-plugins' dollarmath with Obsidian's rules: no space just
 inside the dollars and no digit just outside them, so `$5 and $6` is text.
 A core rule converts each formula once, while the line it came from is still
-known, so a formula that cannot be converted is reported with its line. The
-conversions go into `env["formulas"]`; given the note's last ones
-(`env["earlier_formulas"]`), a formula already converted is not converted again.
+known, so a formula that cannot be converted is reported with its line. A
+formula the note's last render converted is taken as it was (see memo.py).
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from .memo import converted
 from .report import report
 
 # token type -> displayed as a block?  (`$$…$$` inside a paragraph is display math too)
@@ -52,23 +52,12 @@ def _convert_all(state: StateCore) -> None:
 
 
 def _convert(token: Token, line: int, env: EnvType) -> None:
-    formula = (token.content.strip(), "block" if _DISPLAY[token.type] else "inline")
+    latex, display = token.content.strip(), "block" if _DISPLAY[token.type] else "inline"
     try:
-        mathml = _earlier(env).get(formula) or _mathml(*formula)
+        token.meta["mathml"] = converted(env, ("math", latex, display), lambda: _mathml(latex, display))
     except Exception as error:  # latex2mathml raises many unrelated types
         message = str(error) or type(error).__name__
-        report(env, line, "warning", f"could not render math: {formula[0]}", hint=message)
-        return
-    token.meta["mathml"] = env.setdefault("formulas", {})[formula] = mathml
-
-
-def _earlier(env: EnvType) -> dict[tuple[str, str], str]:
-    """The formulas the note's last render converted: `env["earlier_formulas"]`, a function that reads
-    them, called when the note's first formula is met (a note without math reads nothing)."""
-    earlier = env.get("earlier_formulas")
-    if callable(earlier):
-        earlier = env["earlier_formulas"] = earlier()
-    return earlier or {}
+        report(env, line, "warning", f"could not render math: {latex}", hint=message)
 
 
 # latex2mathml takes a third of a millisecond per formula, and notes repeat the

@@ -41,20 +41,21 @@ def test_valid_formulas_report_nothing(env: dict) -> None:
 
 
 def test_formulas_converted_before_are_taken_as_they_were(env: dict, monkeypatch) -> None:
-    """A note's last conversions (`earlier_formulas`) stand in for the converter; the rest are converted,
-    and every formula of this render is handed on in `formulas`."""
+    """A note's last conversions (`earlier_conversions`) stand in for the converter; the rest are converted,
+    and every formula of this render is handed on in `conversions`."""
     from garden.markdown import math
 
     converted: list[tuple[str, str]] = []
     monkeypatch.setattr(math, "_mathml", lambda latex, display: converted.append((latex, display)) or f"<m>{latex}</m>")
-    env["earlier_formulas"] = lambda: {("x", "inline"): "<kept/>"}
+    env["earlier_conversions"] = lambda: {("math", "x", "inline"): "<kept/>"}
     html = make_parser().render("$x$ and $y$\n\n$$\nx\n$$\n", env)
     assert converted == [("y", "inline"), ("x", "block")]  # `x` shown as a block is another formula
     assert '<span class="math math-inline"><kept/></span>' in html
-    assert env["formulas"] == {("x", "inline"): "<kept/>", ("y", "inline"): "<m>y</m>", ("x", "block"): "<m>x</m>"}
+    assert env["conversions"] == {("math", "x", "inline"): "<kept/>", ("math", "y", "inline"): "<m>y</m>",
+                                  ("math", "x", "block"): "<m>x</m>"}
 
 
-def test_a_note_without_math_never_asks_for_its_earlier_formulas(env: dict) -> None:
-    env["earlier_formulas"] = lambda: pytest.fail("read for a note without math")
+def test_a_note_without_math_never_asks_for_its_earlier_conversions(env: dict) -> None:
+    env["earlier_conversions"] = lambda: pytest.fail("read for a note without math")
     make_parser().render("No formula, only $5 and $6.\n", env)
-    assert "formulas" not in env
+    assert not env.get("conversions")
