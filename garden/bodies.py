@@ -57,7 +57,7 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
         else:
             todo.append((note, previous.digests.get(key)))
     jobs = jobs or os.cpu_count() or 1
-    setup = (indexed.resolver, config.raw_html, indexed.charts, store.folder, config.content_dir)
+    setup = (indexed.resolver, config.raw_html, indexed.charts, store.folder, store.shared, config.content_dir)
     if jobs == 1 or len(todo) < PARALLEL_THRESHOLD:
         _init_worker(*setup)
         _keep_bodies(map(_render_in_worker, todo), len(todo), bodies, store, progress)
@@ -104,15 +104,15 @@ _worker_made_for: tuple = ()  # what `_worker` was made from: the preview reuses
 
 
 def _init_worker(resolver: Resolver, raw_html: bool, charts: ChartLibrary, store_folder: Path | None,
-                 content_dir: Path) -> None:
+                 shared_folder: Path | None, content_dir: Path) -> None:
     global _worker, _worker_made_for
-    made_for = (resolver, raw_html, charts.fingerprint, store_folder, content_dir)
+    made_for = (resolver, raw_html, charts.fingerprint, store_folder, shared_folder, content_dir)
     if _worker is not None and made_for[0] is _worker_made_for[0] and made_for[1:] == _worker_made_for[1:]:
         return  # building the parser costs more than rendering a note
     _worker_made_for = made_for
     recorder = RecordingResolver(resolver.resolve)
     _worker = (make_parser(recorder, raw_html=raw_html, charts=charts.lookup), recorder,
-               BodyStore(store_folder) if store_folder else None, content_dir)
+               BodyStore(store_folder, shared_folder) if store_folder else None, content_dir)
 
 
 def _render_in_worker(job: tuple[NoteMeta, str | None]) -> tuple[NoteBody, BodyHtml | None]:

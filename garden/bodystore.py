@@ -4,7 +4,10 @@ On disk (in the build cache) a body is one file named by its digest: worker
 processes write their own results, a warm build reads none, and a build
 reads just the bodies it needs. The file holds the record's length (8 bytes),
 the pickled record, then the pickled HTML: either is read without the other.
-Without a folder (`garden check`), the store is a plain dict.
+Without a folder (`garden check`), the store is a plain dict. The preview,
+whose site and cache live apart from `garden build`'s, reads the bodies that
+build stored (`shared`) and keeps its own in its own folder: it never writes
+or removes another's.
 """
 
 from __future__ import annotations
@@ -25,8 +28,10 @@ MEMORY_ITEMS = 256  # recently read bodies kept, for notes embedded in many othe
 
 
 class BodyStore:
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, shared: Path | None = None):
+        """`shared`: another store's folder, read for a body this one lacks."""
         self.folder = folder
+        self.shared = shared
         self.memory: dict[str, tuple[NoteBody, BodyHtml]] = {}
         self.recent: OrderedDict[str, BodyHtml] = OrderedDict()
         if folder:
@@ -68,7 +73,7 @@ class BodyStore:
         """The record, or (`html`) the HTML, of the stored body."""
         read = None
         try:
-            with self._path(digest).open("rb") as handle:
+            with self._open(digest) as handle:
                 length = int.from_bytes(handle.read(8), "little")
                 if html:
                     handle.seek(length, os.SEEK_CUR)
@@ -85,7 +90,9 @@ class BodyStore:
     def has(self, digest: str) -> bool:
         if self.folder is None:
             return digest in self.memory
-        return os.path.exists(os.path.join(self.folder, digest[:2], digest))  # (os.path: runs for every note)
+        # (os.path: runs for every note)
+        return any(os.path.exists(os.path.join(folder, digest[:2], digest)) for folder in (self.folder, self.shared)
+                   if folder)
 
     def prune(self, keep: set[str]) -> None:
         """Remove bodies no note refers to any more."""
@@ -108,3 +115,11 @@ class BodyStore:
 
     def _path(self, digest: str) -> Path:
         return self.folder / digest[:2] / digest  # type: ignore[operator]
+
+    def _open(self, digest: str):
+        try:
+            return self._path(digest).open("rb")
+        except FileNotFoundError:
+            if self.shared is None:
+                raise
+            return (self.shared / digest[:2] / digest).open("rb")

@@ -55,7 +55,7 @@ def build_site(config: Config, **options) -> BuildResult:
 
 def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, state: BuildState | None = None,
                 keep_site_on_failure: bool = False, changed_paths: set[str] | None = None,
-                inputs: fingerprint.Inputs | None = None,
+                inputs: fingerprint.Inputs | None = None, shared_bodies: Path | None = None,
                 progress: Callable[[str, int, int], None] = lambda phase, done, total: None) -> BuildResult:
     """Build the garden. With `state` (the preview server's), remember results in memory;
     without, use the on-disk cache beside the output folder.
@@ -68,6 +68,9 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
 
     `inputs`: what this build reads, when the caller has looked (fingerprint.shortcut) and found
     that it must build.
+
+    `shared_bodies`: where the `state`'s bodies are stored when this build's cache is elsewhere (the
+    preview starts from `garden build`'s state, with a site and cache of its own); read, never written.
 
     `progress(phase, done, total)` is called as each phase starts (done and total 0)
     and, while bodies render, with the count of notes rendered so far.
@@ -113,7 +116,7 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     indexed = index_garden(config, files, changed_files, state, result.diagnostics, jobs)
 
     phase("render notes")
-    store = BodyStore(config.cache_dir / "bodies" if write else None)
+    store = BodyStore(config.cache_dir / "bodies" if write else None, shared_bodies)
     bodies, rendered = render_bodies(indexed, config, jobs, state, store, progress)
     for problems in bodies.problems.values():
         result.diagnostics.extend(problems)

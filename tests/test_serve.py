@@ -167,3 +167,27 @@ def test_the_search_index_follows_edits_in_the_background(preview):
     while index_names() == first and time.monotonic() < deadline:
         time.sleep(0.2)
     assert index_names() != first  # a new note changes the index's fingerprint
+
+
+def test_the_preview_starts_from_the_notes_garden_build_rendered_and_leaves_its_cache_alone(tmp_path):
+    """The preview's site and cache are its own, but it loads `garden build`'s state: it reads that build's
+    stored bodies rather than rendering every note again, and keeps the ones it renders to itself."""
+    from garden.pipeline import build_site
+
+    config = write_garden(tmp_path, {"a.md": "# A\n\nLinks [[b]].\n", "b.md": "# B\n\nPlain.\n",
+                                     "c.md": "# C\n\n![[b]]\n"})
+    build_site(config, jobs=1)
+    shared = config.cache_dir / "bodies"
+    before = sorted(p.name for p in shared.rglob("*") if p.is_file())
+    session = PreviewSession(tmp_path / "garden.yaml", {"base_url": ""}, log=io.StringIO())
+    try:
+        result = session.build_once()
+        assert (result.rendered_notes, result.notices) == (0, [])
+        assert "Plain." in (session.config.output_dir / "c" / "index.html").read_text()  # the embed, read too
+        (tmp_path / "content" / "b.md").write_text("# B\n\nPlain no more.\n")
+        result = session.build_once({str(tmp_path / "content" / "b.md")})
+        assert result.rendered_notes == 1
+        assert "Plain no more." in (session.config.output_dir / "c" / "index.html").read_text()
+        assert sorted(p.name for p in shared.rglob("*") if p.is_file()) == before
+    finally:
+        session._temporary.cleanup()

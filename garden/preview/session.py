@@ -50,6 +50,8 @@ class PreviewSession:
             self._temporary = tempfile.TemporaryDirectory(prefix="garden-preview-")
             output = Path(self._temporary.name) / "site"
         self.config = replace(config, output=str(output.resolve()))
+        # Where those notes' bodies are, when the preview's own cache is elsewhere: read, never written or removed.
+        self._shared_bodies = config.cache_dir / "bodies" if config.cache_dir != self.config.cache_dir else None
         self.broadcast = Broadcast()
         self.on_built = on_built
         self._dirty = threading.Event()
@@ -78,7 +80,8 @@ class PreviewSession:
             shared = site_lock(self.config.output_dir, self.config.cache_dir) if self._temporary is None \
                 else nullcontext()
             with self._site_lock, shared:
-                result = build_site(self.config, state=self.state, keep_site_on_failure=True, changed_paths=changed)
+                result = build_site(self.config, state=self.state, keep_site_on_failure=True, changed_paths=changed,
+                                    shared_bodies=self._shared_bodies)
         except SiteKept as kept:
             self._problems([f"{d.path}:{d.line}: {d.message}" for d in kept.diagnostics if d.level == "error"],
                            str(kept))
