@@ -169,6 +169,19 @@ def test_the_search_index_follows_edits_in_the_background(preview):
     assert index_names() != first  # a new note changes the index's fingerprint
 
 
+def test_the_preview_says_why_it_built_everything_again(tmp_path):
+    config = write_garden(tmp_path, {"a.md": "# A\n"})
+    config.cache_dir.mkdir()
+    (config.cache_dir / "build-journal.pickle").write_bytes(b"not a pickle")
+    log = io.StringIO()
+    session = PreviewSession(tmp_path / "garden.yaml", {"base_url": ""}, log=log)
+    try:
+        session.build_once()
+    finally:
+        session._temporary.cleanup()
+    assert "garden: note: the build cache in" in log.getvalue() and "rebuilding everything" in log.getvalue()
+
+
 def test_the_preview_starts_from_the_notes_garden_build_rendered_and_leaves_its_cache_alone(tmp_path):
     """The preview's site and cache are its own, but it loads `garden build`'s state: it reads that build's
     stored bodies rather than rendering every note again, and keeps the ones it renders to itself."""

@@ -95,6 +95,8 @@ class PreviewSession:
         errors = [self._where(d) for d in result.diagnostics if d.level == "error"]
         for diagnostic in result.diagnostics:
             print(self._where(diagnostic), file=self.log)
+        for notice in result.notices:  # e.g. why everything was built again
+            print(f"garden: note: {notice}", file=self.log)
         print(f"built in {(time.perf_counter() - started) * 1000:.0f} ms: {result.rendered_notes} notes and "
               f"{result.rendered_pages} pages redone, {len(errors)} errors", file=self.log)
         self.broadcast.send("problems", errors)
