@@ -90,9 +90,7 @@ class BodyStore:
     def has(self, digest: str) -> bool:
         if self.folder is None:
             return digest in self.memory
-        # (os.path: runs for every note)
-        return any(os.path.exists(os.path.join(folder, digest[:2], digest)) for folder in (self.folder, self.shared)
-                   if folder)
+        return any(os.path.exists(path) for path in self._places(digest))
 
     def prune(self, keep: set[str]) -> None:
         """Remove bodies no note refers to any more."""
@@ -116,10 +114,15 @@ class BodyStore:
     def _path(self, digest: str) -> Path:
         return self.folder / digest[:2] / digest  # type: ignore[operator]
 
+    def _places(self, digest: str) -> list[str]:
+        """Where the body may be: this store's folder, then the shared one. (Strings: `has` runs for every note.)"""
+        return [os.path.join(folder, digest[:2], digest) for folder in (self.folder, self.shared) if folder]
+
     def _open(self, digest: str):
-        try:
-            return self._path(digest).open("rb")
-        except FileNotFoundError:
-            if self.shared is None:
-                raise
-            return (self.shared / digest[:2] / digest).open("rb")
+        *first, last = self._places(digest)
+        for path in first:
+            try:
+                return open(path, "rb")
+            except FileNotFoundError:
+                continue
+        return open(last, "rb")
