@@ -43,7 +43,7 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
     names_unchanged = indexed.names_unchanged
     previous = state.bodies
     previous.read_from(store)
-    todo: list[tuple[NoteMeta, str | None]] = []  # with the digest of the note's last body, if any
+    todo: list[tuple[NoteMeta, str | None, bool]] = []  # with the digest of the note's last body, if any
     if indexed.reread is None:
         bodies = previous.emptied()
         looked_at = indexed.notes
@@ -55,10 +55,13 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
                         store):
             bodies.carry(key, previous)
         else:
-            todo.append((note, previous.digests.get(key)))
+            todo.append((note, previous.digests.get(key), False))
     jobs = jobs or os.cpu_count() or 1
     setup = (indexed.resolver, config.raw_html, indexed.charts, store.folder, store.shared, config.content_dir)
     if jobs == 1 or len(todo) < PARALLEL_THRESHOLD:
+        # A few notes, as after an edit: with every name as it was, each takes what its last render resolved
+        # (read with its last body), and the resolver is loaded only for a link it did not make then.
+        todo = [(note, earlier, names_unchanged) for note, earlier, _ in todo]
         _init_worker(*setup)
         _keep_bodies(map(_render_in_worker, todo), len(todo), bodies, store, progress)
     else:
@@ -70,7 +73,7 @@ def render_bodies(indexed: Indexed, config: Config, jobs: int | None, state: Bui
                 _keep_bodies(pool.map(_render_in_worker, todo, chunksize=chunk), len(todo), bodies, store, progress)
         finally:
             gc.unfreeze()
-    rendered = {note.key for note, _ in todo}
+    rendered = {note.key for note, _, _ in todo}
     if indexed.reread is not None:
         return bodies, rendered
     return bodies.in_order(indexed.notes), rendered  # in the index's order, whatever came from where
@@ -115,14 +118,16 @@ def _init_worker(resolver: Resolver, raw_html: bool, charts: ChartLibrary, store
                BodyStore(store_folder, shared_folder) if store_folder else None, content_dir)
 
 
-def _render_in_worker(job: tuple[NoteMeta, str | None]) -> tuple[NoteBody, BodyHtml | None]:
-    note, earlier = job
+def _render_in_worker(job: tuple[NoteMeta, str | None, bool]) -> tuple[NoteBody, BodyHtml | None]:
+    """`job`: the note, the digest of its last body if any, and whether what that body resolved still holds."""
+    note, earlier, same_names = job
     md, recorder, store, content_dir = _worker
     markdown = ""
     try:
         markdown = note_markdown((content_dir / note.key).read_bytes(), note)
         conversions = partial(_conversions_of, store, earlier) if store and earlier else None
-        body, html = render_body(note, markdown, md, recorder, conversions)
+        resolutions = partial(_resolutions_of, store, earlier) if store and earlier and same_names else None
+        body, html = render_body(note, markdown, md, recorder, conversions, resolutions)
     except OSError as exc:  # gone or unreadable since it was indexed
         body, html = _failed(note, BodyHtml((), {}), Diagnostic(note.key, 0, "error",
                                                                 f"cannot read note: {exc.strerror}"))
@@ -142,6 +147,14 @@ def _conversions_of(store: BodyStore, digest: str) -> dict[tuple[str, ...], str]
         return store.html(digest).conversions
     except CacheMismatch:
         return {}
+
+
+def _resolutions_of(store: BodyStore, digest: str) -> tuple:
+    """What a stored body's render resolved; nothing if it cannot be read: the resolver answers then."""
+    try:
+        return store.record(digest).resolutions
+    except CacheMismatch:
+        return ()
 
 
 def _failed(note: NoteMeta, html: BodyHtml, problem: Diagnostic) -> tuple[NoteBody, BodyHtml]:

@@ -24,27 +24,40 @@ _ASCII_NON_WORD = bytes(b for b in range(128) if not (chr(b).isalnum() or chr(b)
 _ASCII_NON_WORD_TO_SPACE = bytes.maketrans(_ASCII_NON_WORD, b" " * len(_ASCII_NON_WORD))
 
 
+Resolutions = tuple[tuple[str, LinkTarget], ...]
+
+
 class RecordingResolver:
     """Resolves links and remembers each answer, so a cached body can later check it still holds."""
 
     def __init__(self, resolve: Callable[[str, str], LinkTarget]):
         self.resolve = resolve
         self.calls: dict[str, LinkTarget] = {}
+        self.earlier: Callable[[], Resolutions] | dict[str, LinkTarget] | None = None
+
+    def begin(self, earlier: Callable[[], Resolutions] | None = None) -> None:
+        """A new note. `earlier`: reads what its last render resolved, when every name is as it was then: those
+        answers still hold, and taking them spares loading the resolver from the cache (see Resolver)."""
+        self.calls, self.earlier = {}, earlier
 
     def __call__(self, target: str, source_key: str) -> LinkTarget:
         # One note at a time (`calls` is reset per note), so a name linked a thousand times is resolved once.
         result = self.calls.get(target)
         if result is None:
-            result = self.calls[target] = self.resolve(target, source_key)
+            if callable(self.earlier):
+                self.earlier = dict(self.earlier())
+            result = (self.earlier or {}).get(target) or self.resolve(target, source_key)
+            self.calls[target] = result
         return result
 
 
 def render_body(meta: NoteMeta, markdown: str, md: MarkdownIt, recorder: RecordingResolver,
-                earlier_conversions: Callable[[], dict[tuple[str, ...], str]] | None = None) \
-        -> tuple[NoteBody, BodyHtml]:
+                earlier_conversions: Callable[[], dict[tuple[str, ...], str]] | None = None,
+                earlier_resolutions: Callable[[], Resolutions] | None = None) -> tuple[NoteBody, BodyHtml]:
     """The note's `markdown` (below its front-matter) rendered; `md` is a parser made with `recorder`
-    as its link resolver. `earlier_conversions` reads what its last render converted (see markdown/memo.py)."""
-    recorder.calls = {}
+    as its link resolver. `earlier_conversions` reads what its last render converted (see markdown/memo.py),
+    `earlier_resolutions` what it resolved, when those answers still hold (see RecordingResolver.begin)."""
+    recorder.begin(earlier_resolutions)
     env = {
         "source_key": meta.key,
         "source_path": meta.key,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import pickle
 import posixpath
 import re
 import unicodedata
@@ -179,7 +180,12 @@ def names_signature(notes: list[NoteMeta], assets: dict[str, str], folders: set[
 
 @dataclass
 class Resolver:
-    """Obsidian's rules for finding the note (or file) a link names. Plain data: picklable."""
+    """Obsidian's rules for finding the note (or file) a link names. Plain data: picklable.
+
+    Pickled with its tables packed into one string of bytes, unpacked when first asked (see __getattr__):
+    a build that loads it from the cache and makes no new link (most edits) never pays for unpickling
+    tens of thousands of names. `by_url` stays unpacked: every build asks it which URLs notes have.
+    """
 
     notes: dict[str, NamedNote]  # key -> names (published or not)
     assets: dict[str, str]  # asset rel path -> site URL
@@ -188,7 +194,7 @@ class Resolver:
     by_path: dict[str, list[str]] = field(default_factory=dict)  # name_key of any path suffix -> keys
     by_name: dict[str, list[str]] = field(default_factory=dict)  # name_key of a title or alias -> keys
     asset_paths: dict[str, list[str]] = field(default_factory=dict)  # lowercased path suffix -> asset rels
-    by_url: dict[str, NamedNote] = field(default_factory=dict)  # published notes by page URL
+    by_url: dict[str, str] = field(default_factory=dict)  # page URL -> the published note there
     by_full: dict[str, list[str]] = field(default_factory=dict)  # name_key of a whole key -> keys
 
     @classmethod
@@ -198,7 +204,7 @@ class Resolver:
                        frozenset(f.lower() for f in folders))
         for note in notes:
             if note.published:
-                resolver.by_url.setdefault(note.url, resolver.notes[note.key])
+                resolver.by_url.setdefault(note.url, note.key)
             resolver.by_full.setdefault(name_key(note.key), []).append(note.key)
             for suffix in _suffixes(note.key):
                 resolver.by_path.setdefault(name_key(suffix), []).append(note.key)
@@ -208,6 +214,24 @@ class Resolver:
             for suffix in _suffixes(rel):
                 resolver.asset_paths.setdefault(suffix.lower(), []).append(rel)
         return resolver
+
+    def __getstate__(self) -> dict:
+        packed = self.__dict__.get("_packed")
+        if packed is None:
+            packed = pickle.dumps({k: v for k, v in self.__dict__.items() if k != "by_url"},
+                                  protocol=pickle.HIGHEST_PROTOCOL)
+        return {"by_url": self.by_url, "_packed": packed}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+    def __getattr__(self, name: str) -> Any:
+        """Called only for what the instance lacks: the tables of a resolver still packed."""
+        packed = None if name.startswith("__") else self.__dict__.pop("_packed", None)
+        if packed is None:
+            raise AttributeError(name)
+        self.__dict__.update(pickle.loads(packed))  # (dropped once unpacked: a change must not pickle stale)
+        return getattr(self, name)
 
     def add_tags(self, tags: set[str]) -> None:
         """Inline #tags are found while rendering; links to their pages still resolve."""
@@ -238,8 +262,9 @@ class Resolver:
         if lowered.startswith("tags/") and lowered[5:] in self.tags:
             return LinkTarget("tag", lowered[5:], tag_url(lowered[5:]), "#" + lowered[5:])
         if target.endswith("/") and lowered in self.folders:
-            page = self.by_url.get(folder_url(lowered))  # a folder whose page is a note
-            if page:
+            key = self.by_url.get(folder_url(lowered))  # a folder whose page is a note
+            if key:
+                page = self.notes[key]
                 return LinkTarget("note", page.key, page.url, page.title)
             return LinkTarget("folder", lowered, folder_url(lowered), lowered)
         return _MISSING

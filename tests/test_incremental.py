@@ -386,3 +386,28 @@ def test_an_edit_that_leaves_math_and_code_alone_converts_neither(tmp_path, monk
     note.write_text(note.read_text() + "\nAnd $y$.\n\n```sh\nls\n```\n")
     build_site(config, jobs=1)
     assert converted == ["y", "ls\n"]
+
+
+def test_an_edit_that_makes_no_new_link_never_unpacks_the_resolver(tmp_path, monkeypatch):
+    """The resolver of 10,000 notes takes a tenth of a second to unpickle: an edit whose links name what the
+    note's last render resolved takes those answers, and the resolver is unpacked only for a new name."""
+    from garden.index import Resolver
+
+    notes = {f"n{i:02}.md": f"Note {i} links to [[n{(i + 1) % 30:02}]] and [[Note Zero]].\n" for i in range(30)}
+    notes["n00.md"] = "---\naliases: [Note Zero]\n---\nThe first.\n"
+    config = write_garden(tmp_path, notes)
+    build_site(config, jobs=1)
+    unpacked: list[str] = []
+    original = Resolver.__getattr__
+    monkeypatch.setattr(Resolver, "__getattr__", lambda self, name: (
+        unpacked.append(name) if "_packed" in vars(self) else None) or original(self, name))
+    note = tmp_path / "content" / "n05.md"
+    note.write_text("Note 5, edited, still links to [[n06]] and [[Note Zero]].\n")
+    assert build_site(config, jobs=1).rendered_notes == 1
+    assert unpacked == []
+    page = (config.output_dir / "n05" / "index.html").read_text()
+    assert 'href="../n06/"' in page and 'href="../n00/"' in page and "edited" in page
+    note.write_text("Note 5 now links to [[n07]] as well as [[n06]].\n")
+    build_site(config, jobs=1)
+    assert unpacked  # a name it had not resolved before
+    assert 'href="../n07/"' in (config.output_dir / "n05" / "index.html").read_text()

@@ -140,6 +140,23 @@ def test_resolver_is_picklable():
     assert clone.resolve("kv cache", "index.md").key == "KV Cache.md"
 
 
+def test_a_pickled_resolver_unpacks_its_tables_only_when_asked_and_answers_the_same():
+    """The cache holds the resolver packed: loading it costs nothing until a link is resolved."""
+    import pickle
+
+    clone = pickle.loads(pickle.dumps(RESOLVER))
+    assert "by_path" not in vars(clone) and clone.by_url["ml/"] == "ml/index.md"  # the pages' URLs, at hand
+    again = pickle.loads(pickle.dumps(clone))  # handed on still packed (to a worker, to the next cache)
+    assert "by_path" not in vars(clone) and "by_path" not in vars(again)
+    targets = ["KV Cache", "Batching", "q/Topic", "Latex", "Secret", "Twin", "No Such Note", "chart.png", "ml/",
+               "tags/ai/inference", "deep/a/b/"]
+    for source in ("index.md", "ml/index.md", "left/x.md"):
+        assert [again.resolve(t, source) for t in targets] == [RESOLVER.resolve(t, source) for t in targets]
+    assert again == RESOLVER
+    again.add_tags({"brand/new"})  # a change after unpacking is what the next pickle holds
+    assert pickle.loads(pickle.dumps(again)).resolve("tags/brand/new", "index.md").kind == "tag"
+
+
 @pytest.mark.parametrize("a, b", [("KV Cache", "kv-cache"), ("a_b c", "A-B-C"), ("Note.md", "note")])
 def test_name_key_equates_spelling_variants(a, b):
     assert name_key(a) == name_key(b)
