@@ -16,7 +16,7 @@ from .paths import folder_url
 
 @dataclass
 class FolderTree:
-    members: dict[str, list[NoteMeta]] = field(default_factory=dict)  # folder -> notes listed in it
+    members: dict[str, list[str]] = field(default_factory=dict)  # folder -> keys of the notes listed in it, by title
     children: dict[str, list[str]] = field(default_factory=dict)  # folder -> its subfolders
     totals: dict[str, int] = field(default_factory=dict)  # folder -> notes in it and below
     folder_notes: dict[str, NoteMeta] = field(default_factory=dict)  # folder -> the note that is its page
@@ -57,9 +57,10 @@ def folder_tree(notes: list[NoteMeta]) -> FolderTree:
         folder = tree.by_url.get(note.url)
         if folder is not None and folder not in tree.folder_notes:
             tree.folder_notes[folder] = note
+    listed: dict[str, list[NoteMeta]] = {folder: [] for folder in tree.members}
     for note in notes:
         if tree.speaks_for(note) is None:
-            tree.members[note.folder].append(note)
+            listed[note.folder].append(note)
             folder = note.folder
             while True:
                 tree.totals[folder] = tree.totals.get(folder, 0) + 1
@@ -68,6 +69,7 @@ def folder_tree(notes: list[NoteMeta]) -> FolderTree:
                 folder = folder.rpartition("/")[0]
     for subfolders in tree.children.values():
         subfolders.sort(key=str.lower)
-    for listed in tree.members.values():
-        listed.sort(key=lambda n: n.title.lower())
+    for folder, members in listed.items():
+        # Keys, not the notes: the tree is cached whole, and a build reads only the notes it shows (rows.py).
+        tree.members[folder] = [note.key for note in sorted(members, key=lambda n: n.title.lower())]
     return tree

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import MutableMapping
 
 from .charts.library import ChartLibrary, uses_charts
 from .charts.store import is_chart_file
@@ -29,7 +30,7 @@ PARALLEL_THRESHOLD = 1000  # notes to read before worker processes pay for their
 class Indexed:
     """The garden as the index sees it: notes with their metadata, assets, the resolver."""
 
-    notes: dict[str, NoteMeta]  # published notes that own their URL
+    notes: MutableMapping[str, NoteMeta]  # published notes that own their URL (from the cache: see rows.py)
     assets: dict[str, SourceFile]
     resolver: Resolver
     body_keys: dict[str, str]  # note -> digest of what its body depends on besides link resolution
@@ -129,7 +130,7 @@ def _patch_index(config: Config, previous: Indexed, changed: list[SourceFile], s
                  dates: dict) -> Indexed | None:
     """The last build's index with the changed files read again, or None if that is not enough:
     a note's names or place in lists changed, a chart file changed, or a note could not be read."""
-    records = dict(state.metas)
+    records = state.metas.copy()  # (read from the cache, a copy reads only the rows asked for: see rows.py)
     notes, assets, body_keys = previous.notes, previous.assets, previous.body_keys
     reread: set[str] = set()
     for source in changed:
@@ -149,7 +150,7 @@ def _patch_index(config: Config, previous: Indexed, changed: list[SourceFile], s
             reread.add(source.rel)
             if source.rel in notes:
                 if notes is previous.notes:
-                    notes, body_keys = dict(notes), dict(body_keys)
+                    notes, body_keys = notes.copy(), dict(body_keys)
                 notes[source.rel] = record.meta
                 body_keys[source.rel] = _body_key(config, record, previous.charts)
     state.metas = records

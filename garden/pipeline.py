@@ -152,7 +152,11 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
         if writer:
             phase("write")
             layout.remember(state.layouts)  # the graph's layout is costly: keep it while links are unchanged
-            write_extras(garden, writer, None if planned_all else edit)
+            # The feed's notes are the most recently updated: unless the edit relisted a note (a date or
+            # title changed, a note came or went), the last build's, found without reading every note.
+            if edit is None or edit.relisted or state.feed is None:
+                state.feed = [note.key for note in outputs.feed_notes(garden.notes.values())]
+            write_extras(garden, writer, None if planned_all else edit, state.feed)
             state.layouts = layout.remembered()
             if config.search:  # the index is remade after the site is written; until then, keep the old
                 for rel in searched:
@@ -231,15 +235,15 @@ def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter
     return copied
 
 
-def write_extras(garden: Garden, writer: SiteWriter, edit: Edit | None) -> None:
-    """The feed, sitemap, robots.txt and graph data; of the first three, those the `edit` cannot have
-    changed are kept (None: a build from scratch)."""
+def write_extras(garden: Garden, writer: SiteWriter, edit: Edit | None, feed: list[str]) -> None:
+    """The feed (of the notes keyed in `feed`), sitemap, robots.txt and graph data; of the first three, those
+    the `edit` cannot have changed are kept (None: a build from scratch)."""
     config = garden.config
-    notes = list(garden.notes.values())
-    recent = outputs.feed_notes(notes)
-    stale = stale_extras(edit, {note.key for note in recent})
+    notes = garden.notes.values()
+    stale = stale_extras(edit, set(feed))
     makers = {
-        "feed.xml": lambda: outputs.atom_feed(config, recent, lambda key: garden.bodies[key].summary),
+        "feed.xml": lambda: outputs.atom_feed(config, [garden.notes[key] for key in feed],
+                                              lambda key: garden.bodies[key].summary),
         "sitemap.xml": lambda: outputs.sitemap(config, [("", max((n.updated for n in notes if n.updated),
                                                                   default=None))]
                                                        + [(n.url, n.updated) for n in notes if n.url]),

@@ -11,7 +11,7 @@ import datetime as dt
 import heapq
 from dataclasses import dataclass, field
 from functools import cached_property, partial
-from typing import Any, Callable, Container
+from typing import Any, Callable, Mapping
 
 from .config import Config
 from .folders import FolderTree, folder_tree
@@ -143,7 +143,7 @@ class Garden:
     bodies: NoteBodies
     graph: LinkGraph
     summaries: dict[str, NoteSummary] = field(default_factory=dict)  # made as pages ask for them
-    note_urls: Container[str] = ()  # the notes' page URLs (the resolver has them at hand)
+    note_urls: Mapping[str, str] = field(default_factory=dict)  # page URL -> note key (the resolver has them)
     tree: FolderTree | None = None  # the last build's, when no note was added, removed or relisted
 
     @cached_property
@@ -156,9 +156,10 @@ class Garden:
 
     @cached_property
     def tag_intros(self) -> dict[str, str]:
-        """Notes at tags/<tag>.md introduce that tag's page (as in Quartz): tag -> note key."""
-        return {n.url[5:].strip("/"): n.key for n in self.notes.values()
-                if n.url.startswith("tags/") and n.url[5:].strip("/") in self.graph.tag_notes}
+        """Notes at tags/<tag>.md introduce that tag's page (as in Quartz): tag -> note key.
+        Found by URL, without reading every note (see rows.py)."""
+        return {url[5:].strip("/"): key for url, key in self.note_urls.items()
+                if url.startswith("tags/") and url[5:].strip("/") in self.graph.tag_notes}
 
     def body_ref(self, key: str) -> BodyRef:
         return BodyRef(key, expanded_digest(key, self.bodies))
@@ -449,7 +450,7 @@ def breadcrumbs(garden: Garden, page: Page) -> tuple[Link, ...]:
 
 def folder_view(garden: Garden, folder: str) -> FolderView:
     tree = garden.folders
-    members = tree.members.get(folder, ())
+    members = [garden.notes[key] for key in tree.members.get(folder, ())]
     return FolderView(folder, tree.title(folder), folder_url(folder), len(members), *_long_list(garden, members),
                       tuple(Link(tree.title(f), folder_url(f), tree.totals.get(f, 0))
                             for f in tree.children.get(folder, ())))

@@ -16,7 +16,7 @@ import pickle
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, MutableMapping
 
 from . import __version__
 from .errors import Diagnostic
@@ -78,7 +78,7 @@ class MetaRecord:
 @dataclass
 class BuildState:
     stamp: str = STAMP
-    metas: dict[str, MetaRecord] = field(default_factory=dict)  # note rel -> record
+    metas: MutableMapping[str, MetaRecord] = field(default_factory=dict)  # note rel -> record (see rows.py)
     bodies: NoteBodies = field(default_factory=NoteBodies)  # note rel -> its rendered body (read from the store)
     body_keys: dict[str, str] = field(default_factory=dict)  # note rel -> what its body was rendered from
     indexed: Any = None  # the last build's Indexed, patched by a build that changed no note's names
@@ -88,6 +88,7 @@ class BuildState:
     pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of everything it shows
     page_paths: dict[tuple, str] = field(default_factory=dict)  # page key -> output path, of every page
     intros: dict[str, tuple] = field(default_factory=dict)  # note -> the home or tag page it introduces
+    feed: list[str] | None = None  # the notes the feed shows, most recent first
     names: str = ""  # digest of everything link resolution knows (see Resolver.signature)
     files: dict[str, SourceFile] = field(default_factory=dict)  # the last build's files, by path
     walk_clean: bool = False  # the last look at the files found no problem: the next may look at changed ones only

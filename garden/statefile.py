@@ -14,8 +14,10 @@ two files:
 
 Rows are compared by identity: a table's values are never changed in place,
 only replaced (a record that is reused is the very object loaded). The
-journal names the base it applies to; a missing or mismatched journal means
-the files are not a pair, and the cache is not used.
+tables of the notes' records (PACKED) are kept as their rows' pickles and
+read row by row (rows.py): a build changes a copy, which knows its changed
+rows. The journal names the base it applies to; a missing or mismatched
+journal means the files are not a pair, and the cache is not used.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .rows import Rows
 from .state import STAMP, BuildState
 
 BASE_FILE = "build-cache.pickle"
@@ -40,6 +43,7 @@ AttrPath = tuple[str, ...]  # attribute names from the state down to a value
 # Dicts by note, file or page, journaled row by row:
 TABLES: tuple[AttrPath, ...] = (("metas",), ("files",), ("indexed", "notes"), ("graph", "backlinks"),
                                 ("graph", "outgoing"), ("pages",), ("page_paths",))
+PACKED: tuple[AttrPath, ...] = (("metas",), ("indexed", "notes"))  # read row by row (see rows.py)
 # Kept in the base only: a build reuses them as they are, or makes them anew (and then a new base is written):
 ANCHORS: tuple[AttrPath, ...] = (("resolver",), ("folders",), ("indexed", "resolver"), ("folders_of",),
                                  ("graph", "note_tags"), ("graph", "tag_notes"))
@@ -53,7 +57,8 @@ class Basis:
 
     token: str  # names the base; the journal written against it carries the same
     anchors: tuple  # the objects at ANCHORS
-    tables: tuple[dict, ...]  # the tables at TABLES as in the base (copies: the state's own change)
+    tables: tuple[dict, ...]  # the tables at TABLES as in the base (copies: the state's own change; of a
+    # PACKED table, its packed rows, which the state's table and its copies share)
 
 
 def load_state(cache_dir: Path) -> BuildState:
@@ -68,7 +73,7 @@ def load_state(cache_dir: Path) -> BuildState:
             token, anchors, tables = _read(cache_dir / BASE_FILE)
             if journal_token != token:
                 raise ValueError("the journal belongs to another base")
-            basis = Basis(token, anchors, tuple(dict(table) for table in tables))
+            basis = Basis(token, anchors, tuple(_as_in_base(table) for table in tables))
             for path, anchor in zip(ANCHORS, anchors):
                 _set(state, path, anchor)
             for path, table, (changed, removed) in zip(TABLES, tables, rows):
@@ -96,8 +101,12 @@ def save_state(state: BuildState, cache_dir: Path) -> None:
     rows = _journal_rows(state, basis) if basis is not None else None
     with _collector_paused():
         if basis is None or rows is None:
-            anchors, tables = tuple(_get(state, p) for p in ANCHORS), tuple(_get(state, p) or {} for p in TABLES)
-            basis = Basis(secrets.token_hex(8), anchors, tuple(dict(table) for table in tables))
+            anchors = tuple(_get(state, p) for p in ANCHORS)
+            tables = tuple(Rows.pack(_get(state, p) or {}) if p in PACKED else _get(state, p) or {} for p in TABLES)
+            for path, table in zip(TABLES, tables):
+                if path in PACKED:  # from now on, changed on copies that know what they changed
+                    _set(state, path, table)
+            basis = Basis(secrets.token_hex(8), anchors, tuple(_as_in_base(table) for table in tables))
             rows = [({}, []) for _ in TABLES]
             # Until the journal below is written, the pair does not match: a crash here leaves no usable cache.
             _write(cache_dir / BASE_FILE, (basis.token, anchors, tables))
@@ -127,12 +136,22 @@ def _journal_rows(state: BuildState, basis: Basis) -> list | None:
         now = _get(state, path)
         if now is None:
             return None
-        changed = {key: value for key, value in now.items() if was.get(key, _MISSING) is not value}
-        removed = [key for key in was if key not in now]
+        if path in PACKED:
+            if not isinstance(now, Rows) or now.packed is not was:  # a table made anew
+                return None
+            changed, removed = now.changed, list(now.removed)
+        else:
+            changed = {key: value for key, value in now.items() if was.get(key, _MISSING) is not value}
+            removed = [key for key in was if key not in now]
         if len(changed) + len(removed) > max(100, len(was) // JOURNAL_SHARE):
             return None
         rows.append((changed, removed))
     return rows
+
+
+def _as_in_base(table: dict | Rows) -> dict:
+    """What the base holds of a table, for a save to compare with: a copy, or a PACKED table's packed rows."""
+    return table.packed if isinstance(table, Rows) else dict(table)
 
 
 def _without_base(state: BuildState) -> BuildState:

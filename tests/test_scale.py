@@ -131,4 +131,4 @@ def test_a_big_folder_page_sums_up_the_first_notes_and_names_every_other(tmp_pat
     html = (config.output_dir / page / "index.html").read_text(encoding="utf-8")
     assert html.count('<li class="note-item">') == 10
     assert f"{len(members) - 10} more notes" in html
-    assert {note.url for note in members} <= _linked(html, page)
+    assert {state.indexed.notes[key].url for key in members} <= _linked(html, page)

@@ -84,3 +84,27 @@ def test_a_resolver_made_anew_is_what_the_next_build_loads(tmp_path):
     _aged(config.content_dir)
     build_site(config, jobs=1)
     assert load_state(config.cache_dir).resolver.notes["n3.md"].title == "Renamed"
+
+
+def test_an_edit_reads_the_records_of_the_notes_it_shows_not_of_every_note(tmp_path, monkeypatch):
+    """Unpickling every note's record costs an edit at 10,000 notes more than the rest of its work: the cache
+    keeps them row by row, and a build after an edit reads the rows it touches."""
+    from garden.rows import Rows
+
+    notes = {**NOTES, "tags/t1.md": "---\ntitle: About t1\n---\nThe tag's introduction.\n"}
+    config = write_garden(tmp_path, notes)
+    _aged(config.content_dir)
+    build_site(config, jobs=1)
+    read: list[str] = []
+    original = Rows.__getitem__
+    monkeypatch.setattr(Rows, "__getitem__", lambda self, key: (
+        read.append(key) if key in self.packed and key not in self._unpacked and key not in self.changed
+        else None) or original(self, key))
+    (config.content_dir / "n007.md").write_text("---\ntitle: Note 7\ntags: [t1]\n---\nNow [[Note 8]] only.\n")
+    _aged(config.content_dir)
+    build_site(config, jobs=1)
+    # its own record; the notes its page and the page of the note it stopped linking to show
+    assert 0 < len(read) <= 12, read
+    assert "Now" in (config.output_dir / "n007" / "index.html").read_text()
+    assert "The tag's introduction" in (config.output_dir / "tags" / "t1" / "index.html").read_text()
+    assert load_state(config.cache_dir).metas["n007.md"].meta.title == "Note 7"
