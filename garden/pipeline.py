@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import time
@@ -114,6 +115,8 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
 
     phase("index")
     indexed = index_garden(config, files, changed_files, state, result.diagnostics, jobs)
+    if persistent:  # one build a process: the records the index read from the cache (rows.py) live as long,
+        gc.freeze()  # and the collector need not walk them again and again (as after load_state)
 
     phase("render notes")
     store = BodyStore(config.cache_dir / "bodies" if write else None, shared_bodies)

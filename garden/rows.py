@@ -28,8 +28,9 @@ class Rows(MutableMapping[str, Any]):
         self.removed: set[str] = set()  # keys of `packed` deleted since: this copy's own
 
     @classmethod
-    def pack(cls, table: Mapping[str, Any]) -> Rows:
-        """The table as the cache keeps it: each row pickled (a row still packed is not pickled again).
+    def pack(cls, table: Mapping[str, Any], earlier: Rows | None = None) -> Rows:
+        """The table as the cache keeps it: each row pickled, except a row still packed, or the very row
+        `earlier` (the table as read from the cache) read: they keep their pickles.
         The rows it was made from stay at hand, as read."""
         if isinstance(table, Rows):
             packed = {key: blob for key, blob in table.packed.items()
@@ -38,7 +39,9 @@ class Rows(MutableMapping[str, Any]):
             rows = cls({key: packed[key] for key in table})  # in the table's order
             rows._unpacked = {**{k: v for k, v in table._unpacked.items() if k in rows.packed}, **table.changed}
             return rows
-        rows = cls(_packed_rows(table))
+        read = earlier._unpacked if earlier is not None else {}
+        rows = cls({key: earlier.packed[key] if read.get(key, _ABSENT) is row else _pickled(row)  # type: ignore
+                    for key, row in table.items()})
         rows._unpacked = dict(table)
         return rows
 
@@ -98,4 +101,8 @@ class Rows(MutableMapping[str, Any]):
 
 
 def _packed_rows(table: Mapping[str, Any]) -> dict[str, bytes]:
-    return {key: pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL) for key, row in table.items()}
+    return {key: _pickled(row) for key, row in table.items()}
+
+
+def _pickled(row: Any) -> bytes:
+    return pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)

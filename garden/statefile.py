@@ -57,8 +57,8 @@ class Basis:
 
     token: str  # names the base; the journal written against it carries the same
     anchors: tuple  # the objects at ANCHORS
-    tables: tuple[dict, ...]  # the tables at TABLES as in the base (copies: the state's own change; of a
-    # PACKED table, its packed rows, which the state's table and its copies share)
+    tables: tuple[dict | Rows, ...]  # the tables at TABLES as in the base (copies: the state's own change;
+    # a PACKED table as read, whose packed rows the state's table and its copies share)
 
 
 def load_state(cache_dir: Path) -> BuildState:
@@ -102,7 +102,9 @@ def save_state(state: BuildState, cache_dir: Path) -> None:
     with _collector_paused():
         if basis is None or rows is None:
             anchors = tuple(_get(state, p) for p in ANCHORS)
-            tables = tuple(Rows.pack(_get(state, p) or {}) if p in PACKED else _get(state, p) or {} for p in TABLES)
+            earlier = state.basis.tables if state.basis is not None else (None,) * len(TABLES)
+            tables = tuple(Rows.pack(_get(state, p) or {}, was if isinstance(was, Rows) else None) if p in PACKED
+                           else _get(state, p) or {} for p, was in zip(TABLES, earlier))
             for path, table in zip(TABLES, tables):
                 if path in PACKED:  # from now on, changed on copies that know what they changed
                     _set(state, path, table)
@@ -137,7 +139,7 @@ def _journal_rows(state: BuildState, basis: Basis) -> list | None:
         if now is None:
             return None
         if path in PACKED:
-            if not isinstance(now, Rows) or now.packed is not was:  # a table made anew
+            if not isinstance(now, Rows) or now.packed is not was.packed:  # a table made anew
                 return None
             changed, removed = now.changed, list(now.removed)
         else:
@@ -149,9 +151,9 @@ def _journal_rows(state: BuildState, basis: Basis) -> list | None:
     return rows
 
 
-def _as_in_base(table: dict | Rows) -> dict:
-    """What the base holds of a table, for a save to compare with: a copy, or a PACKED table's packed rows."""
-    return table.packed if isinstance(table, Rows) else dict(table)
+def _as_in_base(table: dict | Rows) -> dict | Rows:
+    """What the base holds of a table, for a save to compare with: a copy, or a PACKED table as it is."""
+    return table if isinstance(table, Rows) else dict(table)
 
 
 def _without_base(state: BuildState) -> BuildState:

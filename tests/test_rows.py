@@ -44,3 +44,12 @@ def test_rows_are_read_when_asked_for_and_once():
     first = rows["b"]
     assert rows._unpacked == {"b": ["B"]} and rows.copy()["b"] is first  # a copy shares what was read
     assert list(rows) == ["a", "b", "c"] and rows._unpacked.keys() == {"b"}  # listing keys reads no row
+
+
+def test_packed_again_a_row_kept_as_read_keeps_its_pickle():
+    """A build that remakes a table (a note added) keeps most rows as read: they are not pickled again."""
+    rows = pickle.loads(pickle.dumps(Rows.pack({"a": ["A"], "b": ["B"]})))
+    table = {"a": rows["a"], "b": ["B"], "c": ["C"]}  # a as read; b made anew, though equal; c new
+    again = Rows.pack(table, rows)
+    assert again.packed["a"] is rows.packed["a"] and again.packed["b"] is not rows.packed["b"]
+    assert pickle.loads(pickle.dumps(again)) == table and list(again) == ["a", "b", "c"]
