@@ -7,30 +7,31 @@ cheap at thousands of notes. Outside a repository it returns nothing.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
+import os
 from pathlib import Path
+from typing import Mapping
+
+Dates = Mapping[str, tuple[dt.date, dt.date]]  # path relative to the content folder -> (first, last commit date)
 
 
-def git_dates(content_dir: Path) -> dict[str, tuple[dt.date, dt.date]]:
-    """Map a path relative to `content_dir` to (first commit date, last commit date).
+def git_dates(content_dir: Path, last: tuple[tuple | None, Dates] | None = None) -> tuple[tuple | None, Dates]:
+    """(the repository's head stamp, each file's first and last commit dates).
 
-    Asked again with no new commit since (the preview rebuilds on every save), the last answer is reused."""
+    `last`: what an earlier call returned. With no commit, checkout or reset since (the head stamp is
+    the same), it still holds and is returned as it is: git is not run (`git log` over a long history
+    would cost every build, and the preview rebuilds on every save)."""
     head = head_stamp(content_dir)
-    remembered = _last.get(content_dir)
-    if head is not None and remembered is not None and remembered[0] == head:
-        return remembered[1]
-    dates = _read_dates(content_dir)
-    if head is not None:
-        _last[content_dir] = (head, dates)
-    return dates
-
-
-_last: dict[Path, tuple[tuple, dict]] = {}  # content folder -> (its repository's head, the dates then)
+    if head is not None and last is not None and last[0] == head:
+        return last
+    return head, ({} if head == () else _read_dates(content_dir))
 
 
 def head_stamp(content_dir: Path) -> tuple | None:
     """What changes with every commit, checkout or reset: the stamps of HEAD and of the refs it may name.
-    None when the repository cannot be found this way (a worktree's `.git` file, no repository)."""
+    () when there is no repository; None when it cannot be found this way (a worktree's `.git` file,
+    GIT_DIR set)."""
+    if "GIT_DIR" in os.environ:
+        return None
     for folder in (content_dir.resolve(), *content_dir.resolve().parents):
         git = folder / ".git"
         if git.is_dir():
@@ -50,10 +51,12 @@ def head_stamp(content_dir: Path) -> tuple | None:
             return tuple(stamps)
         if git.exists():
             return None
-    return None
+    return ()
 
 
 def _read_dates(content_dir: Path) -> dict[str, tuple[dt.date, dt.date]]:
+    import subprocess  # (only now: most builds ask git nothing)
+
     try:
         top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=content_dir, capture_output=True,
                              text=True, timeout=30)

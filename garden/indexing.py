@@ -49,8 +49,10 @@ def index_garden(config: Config, files: list[SourceFile], changed: list[SourceFi
     removed (None otherwise). When they change no note's names or place in lists, the
     last build's index is patched rather than made again.
     """
-    dates = git_dates(config.content_dir) if config.git_dates else {}
-    same_dates = dates is state.dates or not (dates or state.dates)
+    known = state.dates or (None, {})
+    found = git_dates(config.content_dir, known) if config.git_dates else (None, {})
+    dates = found[1]
+    same_dates = found is known or not (dates or known[1])
     made_for = (str(config.content_dir), config.raw_html)  # what else shapes the index
     if changed is not None and state.indexed is not None and same_dates and state.indexed_for == made_for:
         patched = _patch_index(config, state.indexed, changed, state, dates)
@@ -60,7 +62,7 @@ def index_garden(config: Config, files: list[SourceFile], changed: list[SourceFi
             return patched
     found_problems: list[Diagnostic] = []
     indexed = _index_all(config, files, changed is not None, state, found_problems, dates, jobs)
-    state.indexed, state.indexed_for, state.dates, state.index_problems = indexed, made_for, dates, found_problems
+    state.indexed, state.indexed_for, state.dates, state.index_problems = indexed, made_for, found, found_problems
     problems.extend(found_problems)
     return indexed
 

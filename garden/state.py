@@ -83,7 +83,7 @@ class BuildState:
     body_keys: dict[str, str] = field(default_factory=dict)  # note rel -> what its body was rendered from
     indexed: Any = None  # the last build's Indexed, patched by a build that changed no note's names
     indexed_for: tuple = ()  # the content folder and options it was made with
-    dates: Any = None  # the git dates that build used
+    dates: Any = None  # (the repository's head stamp, the git dates) that build used: see gitdates.py
     index_problems: list = field(default_factory=list)  # what reading the notes found, by the last build
     pages: dict[str, str] = field(default_factory=dict)  # output path -> digest of everything it shows
     page_paths: dict[tuple, str] = field(default_factory=dict)  # page key -> output path, of every page

@@ -46,7 +46,7 @@ TABLES: tuple[AttrPath, ...] = (("metas",), ("files",), ("indexed", "notes"), ("
 PACKED: tuple[AttrPath, ...] = (("metas",), ("indexed", "notes"))  # read row by row (see rows.py)
 # Kept in the base only: a build reuses them as they are, or makes them anew (and then a new base is written):
 ANCHORS: tuple[AttrPath, ...] = (("resolver",), ("folders",), ("indexed", "resolver"), ("folders_of",),
-                                 ("graph", "note_tags"), ("graph", "tag_notes"))
+                                 ("graph", "note_tags"), ("graph", "tag_notes"), ("dates",))
 JOURNAL_SHARE = 20  # a journal of more than 1/20 of a table's rows is folded into a new base
 _MISSING = object()
 
