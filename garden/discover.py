@@ -40,21 +40,22 @@ def discover(content_dir: Path, ignore: tuple[str, ...], known: dict[str, Source
     found, problems = walked if walked is not None else walk(root, ignored)
     problems = list(problems)
     files: list[SourceFile] = []
-    for rel, path, stat in found:
+    for rel, path, size, mtime_ns in found:
         try:
-            files.append(_source(rel, path, stat, known.get(rel)))
+            files.append(_source(rel, path, size, mtime_ns, known.get(rel)))
         except OSError as exc:
             problems.append(Diagnostic(rel, 0, "error", f"cannot read file: {exc.strerror}"))
     files.sort(key=lambda f: f.rel)
     return files, problems
 
 
-Walk = tuple[list[tuple[str, str, os.stat_result]], list[Diagnostic]]
+# (path in the garden, path, size, modification time in ns) of each file, and the problems met on the way.
+# Plain numbers, not stat results: a walk is handed from process to process (see fingerprint.look_ahead).
+Walk = tuple[list[tuple[str, str, int, int]], list[Diagnostic]]
 
 
 def walk(root: Path, ignored: Callable[[str], object]) -> Walk:
-    """(path relative to `root`, path, stat) of every file below the (resolved) `root` that `ignored`
-    lets through, in no set order, with the problems met on the way."""
+    """Every file below the (resolved) `root` that `ignored` lets through, in no set order."""
     found = []
     problems: list[Diagnostic] = []
     seen_dirs: set[str] = set()
@@ -90,21 +91,21 @@ def walk(root: Path, ignored: Callable[[str], object]) -> Walk:
                 problems.append(Diagnostic(rel, 0, "warning", f"'{name}' is a reserved name on Windows: "
                                                               "the garden cannot be checked out there",
                                            "rename the file"))
-            found.append((rel, entry.path, stat))
+            found.append((rel, entry.path, stat.st_size, stat.st_mtime_ns))
     return found, problems
 
 
-def _source(rel: str, path: str, stat: os.stat_result, previous: SourceFile | None) -> SourceFile:
+def _source(rel: str, path: str, size: int, mtime_ns: int, previous: SourceFile | None) -> SourceFile:
     """The file as found: the last build's record if its stamp is unchanged, else read and digested."""
-    stamp = (stat.st_size, stat.st_mtime_ns)
+    stamp = (size, mtime_ns)
     if previous is not None and previous.stamp == stamp and previous.path == path:
         return previous
     data = Path(path).read_bytes()
-    if time.time_ns() - stat.st_mtime_ns < RACY_NS:
+    if time.time_ns() - mtime_ns < RACY_NS:
         # Modified just now: a second save within the clock's tick (same size, same time) would look
         # unchanged next time. As git does with "racily clean" entries, trust such a stamp never.
         stamp = (-1, -1)
-    return SourceFile(rel, path, file_digest(data), stat.st_mtime, stamp)
+    return SourceFile(rel, path, file_digest(data), mtime_ns / 1e9, stamp)
 
 
 def file_digest(data: bytes) -> str:
@@ -141,7 +142,7 @@ def _recheck(root: Path, ignored, known: dict[str, SourceFile], paths: set[str])
             return None
         added = added or rel not in files
         try:
-            files[rel] = _source(rel, path, stat, files.get(rel))
+            files[rel] = _source(rel, path, stat.st_size, stat.st_mtime_ns, files.get(rel))
         except OSError:
             return None
     return sorted(files.values(), key=lambda f: f.rel) if added else list(files.values())

@@ -14,9 +14,11 @@ import datetime as dt
 import hashlib
 import os
 import pickle
+import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 from .config import Config
 from .discover import RACY_NS, Walk, file_digest, ignore_matcher, walk
@@ -41,7 +43,8 @@ class Inputs:
     """What a build reads, as found when it began."""
 
     walked: Walk  # the content folder's files with their stamps (discover reuses the walk)
-    stamps: list[tuple[str, os.stat_result]]  # notes and files by path in the garden; templates, static by full path
+    stamps: list[tuple[str, int, int]]  # (name, size, mtime in ns): notes and files by path in the garden;
+    # templates and static files by full path
     taken_ns: int  # when they were looked at
     context: str  # digest of the rest a build depends on: garden's version, the configuration, the date, git
     fingerprint: str | None  # their digest, or None when a stamp cannot be trusted yet
@@ -52,13 +55,15 @@ def look(config: Config) -> Inputs:
     within the file system's clock tick of now could change again without its stamp changing)."""
     walked = walk_content(config)
     now = time.time_ns()
-    stamps = [(rel, stat) for rel, _, stat in walked[0]]
+    stamps = [(rel, size, mtime_ns) for rel, _, size, mtime_ns in walked[0]]
     for root in (config.root / "templates", default_dir("templates"), config.root / "static", default_dir("static")):
         for folder, _, names in os.walk(root):
-            stamps += [(path, os.stat(path)) for path in (os.path.join(folder, name) for name in names)]
+            for path in (os.path.join(folder, name) for name in names):
+                stat = os.stat(path)
+                stamps.append((path, stat.st_size, stat.st_mtime_ns))
     stamps.sort(key=lambda item: item[0])
     context = _context(config)
-    if any(now - stat.st_mtime_ns < RACY_NS for _, stat in stamps):
+    if any(now - mtime_ns < RACY_NS for _, _, mtime_ns in stamps):
         return Inputs(walked, stamps, now, context, None)
     return Inputs(walked, stamps, now, context, _fingerprint(context, stamps))
 
@@ -67,17 +72,56 @@ def _context(config: Config) -> str:
     return digest(STAMP, config, dt.date.today(), head_stamp(config.content_dir) if config.git_dates else None)
 
 
-def _fingerprint(context: str, stamps: list[tuple[str, os.stat_result]]) -> str:
+def _fingerprint(context: str, stamps: list[tuple[str, int, int]]) -> str:
     seen = hashlib.blake2b(context.encode(), digest_size=16)
-    for name, stat in stamps:
-        seen.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    for name, size, mtime_ns in stamps:
+        seen.update(f"{name}\0{size}\0{mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return seen.hexdigest()
 
 
-def shortcut(config: Config, started: float) -> tuple[Inputs, BuildResult | None]:
-    """What a build would read; and, when the last build read just that and its site is still there,
-    what that build found (with the time since `started`): a build now would do nothing else."""
-    inputs = look(config)
+def look_ahead(config: Config) -> Callable[[], Inputs] | None:
+    """`look(config)` begun in a child process, so that this one goes on meanwhile (loading the build's
+    stages takes longer than walking 10,000 files, and the machine has a core to spare): call what is
+    returned for the answer; if the child's is lost, it looks itself. None where no process can be forked
+    (Windows; a process with threads, which a fork could leave holding a lock)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    try:
+        read_end, write_end = os.pipe()
+        child = os.fork()
+    except OSError:
+        return None
+    if child == 0:  # the child: look, hand the answer over, and end without running any of the parent's code
+        status = 1
+        try:
+            os.close(read_end)
+            answer = memoryview(pickle.dumps(look(config), protocol=pickle.HIGHEST_PROTOCOL))
+            while answer:
+                answer = answer[os.write(write_end, answer):]
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def answer() -> Inputs:
+        with open(read_end, "rb") as handed:
+            data = handed.read()
+        if os.waitpid(child, 0)[1] == 0:
+            try:
+                return pickle.loads(data)
+            except Exception:  # (cut short)
+                pass
+        return look(config)
+
+    return answer
+
+
+def shortcut(config: Config, started: float, looked: Callable[[], Inputs] | None = None) \
+        -> tuple[Inputs, BuildResult | None]:
+    """What a build would read (`looked()`, when a look began ahead); and, when the last build read just
+    that and its site is still there, what that build found (with the time since `started`): a build now
+    would do nothing else."""
+    inputs = looked() if looked is not None else look(config)
     last = unchanged(config, inputs.fingerprint)
     if last is None:
         return inputs, None
@@ -93,18 +137,18 @@ def settle(config: Config, before: Inputs, used: dict[str, SourceFile]) -> str |
     each must still have its stamp, and hold what the build read (a fresh template means None). A file
     changed while the build ran needs no look: its stamp is new, so the next build's fingerprint differs.
     `used`: the files as the build read them, by path in the garden."""
-    fresh = [(name, stat) for name, stat in before.stamps if before.taken_ns - stat.st_mtime_ns < RACY_NS]
-    if time.time_ns() - max((stat.st_mtime_ns for _, stat in fresh), default=0) < RACY_NS:
+    fresh = [stamp for stamp in before.stamps if before.taken_ns - stamp[2] < RACY_NS]
+    if time.time_ns() - max((mtime_ns for _, _, mtime_ns in fresh), default=0) < RACY_NS:
         return None  # still fresh (a short build: an edit's, say)
     if _context(config) != before.context:
         return None
-    for name, was in fresh:
+    for name, size, mtime_ns in fresh:
         source = used.get(name)  # (templates and static files are not among them)
         if source is None:
             return None
         try:
             now = os.stat(source.path)
-            if (now.st_size, now.st_mtime_ns) != (was.st_size, was.st_mtime_ns) \
+            if (now.st_size, now.st_mtime_ns) != (size, mtime_ns) \
                     or file_digest(Path(source.path).read_bytes()) != source.digest:
                 return None
         except OSError:

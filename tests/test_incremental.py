@@ -210,17 +210,33 @@ def test_an_unchanged_garden_is_answered_from_the_last_build(tmp_path):
         (first.pages, first.notes, first.diagnostics, 0)
 
 
-def test_garden_build_with_nothing_to_do_loads_no_stage(tmp_path):
-    """The command answers from the last build before importing the pipeline (Markdown, Jinja, every stage):
-    that import is most of the time a build with nothing to do would take."""
+def test_garden_build_with_nothing_to_do_runs_no_stage(tmp_path):
+    """The command answers from the last build without building: no cache loaded, no note looked at."""
     config = write_garden(tmp_path, NOTES)
     _age(tmp_path)
     build_site(config, jobs=1)
-    script = ("import sys; from garden.cli import main; code = main(['build', '-q', '--config', sys.argv[1]]); "
-              "print(code, 'garden.pipeline' in sys.modules)")
+    script = ("import sys; import garden.pipeline as p; built = []; real = p.build_site; "
+              "p.build_site = lambda *a, **k: built.append(1) or real(*a, **k); "
+              "from garden.cli import main; code = main(['build', '-q', '--config', sys.argv[1]]); "
+              "print(code, bool(built))")
     ran = subprocess.run([sys.executable, "-c", script, str(tmp_path / "garden.yaml")], capture_output=True,
                          text=True, cwd=tmp_path, timeout=60)
     assert ran.stdout.split() == ["0", "False"], ran.stderr
+
+
+def test_the_look_ahead_sees_what_a_look_sees(tmp_path):
+    """`garden build` walks the content folder in a child process while it loads its stages: the walk it is
+    handed is the one it would have taken itself."""
+    write_garden(tmp_path, {**NOTES, "sub/x.md": "x\n", "image.png": b"\x89PNG"})
+    _age(tmp_path)
+    script = ("import sys; from garden import fingerprint; from garden.config import load_config; "
+              "config = load_config(sys.argv[1]); looked = fingerprint.look_ahead(config); "
+              "ahead, here = looked(), fingerprint.look(config); "
+              "print(sorted(ahead.walked[0]) == sorted(here.walked[0]) and ahead.stamps == here.stamps "
+              "and ahead.fingerprint == here.fingerprint is not None and ahead.context == here.context)")
+    ran = subprocess.run([sys.executable, "-c", script, str(tmp_path / "garden.yaml")], capture_output=True,
+                         text=True, cwd=tmp_path, timeout=60)
+    assert ran.stdout.split() == ["True"], ran.stderr
 
 
 @pytest.mark.parametrize("change", ["note", "template", "config", "site removed", "saved just now"])
