@@ -102,7 +102,10 @@ def measure(cmd: list[str], cwd: Path, log: Path, timeout: float) -> tuple[float
                 proc.wait()
                 status = f"timeout after {timeout:.0f}s"
                 break
-            time.sleep(SAMPLE_SECONDS)
+            try:  # returns as soon as it ends: the wall time is not rounded up to the next sample
+                proc.wait(timeout=SAMPLE_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass
     wall = time.perf_counter() - started
     # Children's usage counts once they are reaped, grandchildren once their parent reaped them:
     # the whole tree, pool workers included.

@@ -46,8 +46,8 @@ class RecordingResolver:
         if result is None:
             if callable(self.earlier):
                 self.earlier = dict(self.earlier())
-            result = (self.earlier or {}).get(target) or self.resolve(target, source_key)
-            self.calls[target] = result
+            result = self.earlier.get(target) if self.earlier else None
+            self.calls[target] = result = result or self.resolve(target, source_key)
         return result
 
 
