@@ -200,8 +200,9 @@ def _build(config: Config, args: argparse.Namespace, write: bool = True, locked:
     index = None
     try:
         # One build at a time writes a site and its cache; a second is refused (exit 2), naming the first.
-        with site_lock(config.output_dir, config.cache_dir) if write and not locked else nullcontext():
-            looked = fingerprint.look_ahead(config) if write else None
+        # (The look ahead begins first: its child process must not hold the lock.)
+        with fingerprint.looking_ahead(config) if write else nullcontext() as looked, \
+                site_lock(config.output_dir, config.cache_dir) if write and not locked else nullcontext():
             if looked is not None:
                 # While a child process walks the content folder, this one loads the stages (Markdown, Jinja:
                 # a tenth of a second) that a build after an edit needs: at 10,000 notes, an edit takes 0.05 s

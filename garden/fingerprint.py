@@ -14,11 +14,13 @@ import datetime as dt
 import hashlib
 import os
 import pickle
+import signal
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .config import Config
 from .discover import RACY_NS, Walk, file_digest, ignore_matcher, walk
@@ -79,18 +81,23 @@ def _fingerprint(context: str, stamps: list[tuple[str, int, int]]) -> str:
     return seen.hexdigest()
 
 
-def look_ahead(config: Config) -> Callable[[], Inputs] | None:
+@contextmanager
+def looking_ahead(config: Config) -> Iterator[Callable[[], Inputs] | None]:
     """`look(config)` begun in a child process, so that this one goes on meanwhile (loading the build's
     stages takes longer than walking 10,000 files, and the machine has a core to spare): call what is
-    returned for the answer; if the child's is lost, it looks itself. None where no process can be forked
-    (Windows; a process with threads, which a fork could leave holding a lock)."""
+    given for the answer; if the child's is lost, it looks itself. None where no process can be forked
+    (Windows; a process with threads, which a fork could leave holding a lock). A child still looking
+    when the block ends (the build stopped, or failed) is ended with it: it must not outlive the build,
+    nor keep a lock the build held."""
     if not hasattr(os, "fork") or threading.active_count() > 1:
-        return None
+        yield None
+        return
     try:
         read_end, write_end = os.pipe()
         child = os.fork()
     except OSError:
-        return None
+        yield None
+        return
     if child == 0:  # the child: look, hand the answer over, and end without running any of the parent's code
         status = 1
         try:
@@ -102,18 +109,27 @@ def look_ahead(config: Config) -> Callable[[], Inputs] | None:
         finally:
             os._exit(status)
     os.close(write_end)
+    handed = open(read_end, "rb")
+    reaped = False
 
     def answer() -> Inputs:
-        with open(read_end, "rb") as handed:
-            data = handed.read()
-        if os.waitpid(child, 0)[1] == 0:
+        nonlocal reaped
+        data = handed.read()
+        reaped, status = True, os.waitpid(child, 0)[1]
+        if status == 0:
             try:
                 return pickle.loads(data)
             except Exception:  # (cut short)
                 pass
         return look(config)
 
-    return answer
+    try:
+        yield answer
+    finally:
+        handed.close()
+        if not reaped:
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
 
 
 def shortcut(config: Config, started: float, looked: Callable[[], Inputs] | None = None) \

@@ -229,14 +229,30 @@ def test_the_look_ahead_sees_what_a_look_sees(tmp_path):
     handed is the one it would have taken itself."""
     write_garden(tmp_path, {**NOTES, "sub/x.md": "x\n", "image.png": b"\x89PNG"})
     _age(tmp_path)
-    script = ("import sys; from garden import fingerprint; from garden.config import load_config; "
-              "config = load_config(sys.argv[1]); looked = fingerprint.look_ahead(config); "
-              "ahead, here = looked(), fingerprint.look(config); "
+    script = ("import sys; from garden import fingerprint; from garden.config import load_config\n"
+              "config = load_config(sys.argv[1])\n"
+              "with fingerprint.looking_ahead(config) as looked: ahead, here = looked(), fingerprint.look(config)\n"
               "print(sorted(ahead.walked[0]) == sorted(here.walked[0]) and ahead.stamps == here.stamps "
               "and ahead.fingerprint == here.fingerprint is not None and ahead.context == here.context)")
     ran = subprocess.run([sys.executable, "-c", script, str(tmp_path / "garden.yaml")], capture_output=True,
                          text=True, cwd=tmp_path, timeout=60)
     assert ran.stdout.split() == ["True"], ran.stderr
+
+
+def test_a_build_stopped_while_its_look_ahead_runs_leaves_no_process_behind(tmp_path):
+    """Ctrl+C, or a build refused because another one holds the site: the child walking ahead ends with it
+    (it would otherwise walk on, and keep the site's lock while it did)."""
+    write_garden(tmp_path, NOTES)
+    script = ("import os, sys; from garden import fingerprint; from garden.config import load_config\n"
+              "try:\n"
+              "    with fingerprint.looking_ahead(load_config(sys.argv[1])) as looked:\n"
+              "        print(looked is not None); raise KeyboardInterrupt\n"
+              "except KeyboardInterrupt: pass\n"
+              "try: os.waitpid(-1, os.WNOHANG); print('left')\n"
+              "except ChildProcessError: print('none')")
+    ran = subprocess.run([sys.executable, "-c", script, str(tmp_path / "garden.yaml")], capture_output=True,
+                         text=True, cwd=tmp_path, timeout=60)
+    assert ran.stdout.split() == ["True", "none"], ran.stderr
 
 
 @pytest.mark.parametrize("change", ["note", "template", "config", "site removed", "saved just now"])
