@@ -210,6 +210,13 @@ def test_an_unchanged_garden_is_answered_from_the_last_build(tmp_path):
         (first.pages, first.notes, first.diagnostics, 0)
 
 
+def _in_a_fresh_process(script: str, root: Path) -> subprocess.CompletedProcess:
+    """`script` run by a new Python with the garden's configuration file as its argument: a process of its
+    own and without threads, as `garden build` is, where a look ahead forks (the test runner may have some)."""
+    return subprocess.run([sys.executable, "-c", script, str(root / "garden.yaml")], capture_output=True,
+                          text=True, cwd=root, timeout=60)
+
+
 def test_garden_build_with_nothing_to_do_runs_no_stage(tmp_path):
     """The command answers from the last build without building: no cache loaded, no note looked at."""
     config = write_garden(tmp_path, NOTES)
@@ -219,8 +226,7 @@ def test_garden_build_with_nothing_to_do_runs_no_stage(tmp_path):
               "p.build_site = lambda *a, **k: built.append(1) or real(*a, **k); "
               "from garden.cli import main; code = main(['build', '-q', '--config', sys.argv[1]]); "
               "print(code, bool(built))")
-    ran = subprocess.run([sys.executable, "-c", script, str(tmp_path / "garden.yaml")], capture_output=True,
-                         text=True, cwd=tmp_path, timeout=60)
+    ran = _in_a_fresh_process(script, tmp_path)
     assert ran.stdout.split() == ["0", "False"], ran.stderr
 
 
@@ -234,8 +240,7 @@ def test_the_look_ahead_sees_what_a_look_sees(tmp_path):
               "with fingerprint.looking_ahead(config) as looked: ahead, here = looked(), fingerprint.look(config)\n"
               "print(sorted(ahead.walked[0]) == sorted(here.walked[0]) and ahead.stamps == here.stamps "
               "and ahead.fingerprint == here.fingerprint is not None and ahead.context == here.context)")
-    ran = subprocess.run([sys.executable, "-c", script, str(tmp_path / "garden.yaml")], capture_output=True,
-                         text=True, cwd=tmp_path, timeout=60)
+    ran = _in_a_fresh_process(script, tmp_path)
     assert ran.stdout.split() == ["True"], ran.stderr
 
 
@@ -250,8 +255,7 @@ def test_a_build_stopped_while_its_look_ahead_runs_leaves_no_process_behind(tmp_
               "except KeyboardInterrupt: pass\n"
               "try: os.waitpid(-1, os.WNOHANG); print('left')\n"
               "except ChildProcessError: print('none')")
-    ran = subprocess.run([sys.executable, "-c", script, str(tmp_path / "garden.yaml")], capture_output=True,
-                         text=True, cwd=tmp_path, timeout=60)
+    ran = _in_a_fresh_process(script, tmp_path)
     assert ran.stdout.split() == ["True", "none"], ran.stderr
 
 
