@@ -94,8 +94,13 @@ def looking_ahead(config: Config) -> Iterator[Callable[[], Inputs] | None]:
         return
     try:
         read_end, write_end = os.pipe()
-        child = os.fork()
-    except OSError:
+        try:
+            child = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            raise
+    except OSError:  # (out of processes, or of file descriptors): the build looks itself
         yield None
         return
     if child == 0:  # the child: look, hand the answer over, and end without running any of the parent's code

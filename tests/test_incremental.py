@@ -210,11 +210,15 @@ def test_an_unchanged_garden_is_answered_from_the_last_build(tmp_path):
         (first.pages, first.notes, first.diagnostics, 0)
 
 
-def _in_a_fresh_process(script: str, root: Path) -> subprocess.CompletedProcess:
-    """`script` run by a new Python with the garden's configuration file as its argument: a process of its
-    own and without threads, as `garden build` is, where a look ahead forks (the test runner may have some)."""
-    return subprocess.run([sys.executable, "-c", script, str(root / "garden.yaml")], capture_output=True,
-                          text=True, cwd=root, timeout=60)
+def _in_a_fresh_process(script: str, root: Path) -> list[str]:
+    """What `script` prints, run by a new Python with `config` loaded from the garden at `root`: a process of
+    its own and without threads, as `garden build` is, where a look ahead forks (the test runner may have some)."""
+    script = ("import os, sys; from garden import fingerprint; from garden.config import load_config\n"
+              "config = load_config(sys.argv[1])\n" + script)
+    ran = subprocess.run([sys.executable, "-c", script, str(root / "garden.yaml")], capture_output=True,
+                         text=True, cwd=root, timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout.split()
 
 
 def test_garden_build_with_nothing_to_do_runs_no_stage(tmp_path):
@@ -222,12 +226,11 @@ def test_garden_build_with_nothing_to_do_runs_no_stage(tmp_path):
     config = write_garden(tmp_path, NOTES)
     _age(tmp_path)
     build_site(config, jobs=1)
-    script = ("import sys; import garden.pipeline as p; built = []; real = p.build_site; "
-              "p.build_site = lambda *a, **k: built.append(1) or real(*a, **k); "
-              "from garden.cli import main; code = main(['build', '-q', '--config', sys.argv[1]]); "
+    script = ("import garden.pipeline as p; built = []; real = p.build_site\n"
+              "p.build_site = lambda *a, **k: built.append(1) or real(*a, **k)\n"
+              "from garden.cli import main; code = main(['build', '-q', '--config', sys.argv[1]])\n"
               "print(code, bool(built))")
-    ran = _in_a_fresh_process(script, tmp_path)
-    assert ran.stdout.split() == ["0", "False"], ran.stderr
+    assert _in_a_fresh_process(script, tmp_path) == ["0", "False"]
 
 
 def test_the_look_ahead_sees_what_a_look_sees(tmp_path):
@@ -235,28 +238,33 @@ def test_the_look_ahead_sees_what_a_look_sees(tmp_path):
     handed is the one it would have taken itself."""
     write_garden(tmp_path, {**NOTES, "sub/x.md": "x\n", "image.png": b"\x89PNG"})
     _age(tmp_path)
-    script = ("import sys; from garden import fingerprint; from garden.config import load_config\n"
-              "config = load_config(sys.argv[1])\n"
-              "with fingerprint.looking_ahead(config) as looked: ahead, here = looked(), fingerprint.look(config)\n"
+    script = ("with fingerprint.looking_ahead(config) as looked: ahead, here = looked(), fingerprint.look(config)\n"
               "print(sorted(ahead.walked[0]) == sorted(here.walked[0]) and ahead.stamps == here.stamps "
               "and ahead.fingerprint == here.fingerprint is not None and ahead.context == here.context)")
-    ran = _in_a_fresh_process(script, tmp_path)
-    assert ran.stdout.split() == ["True"], ran.stderr
+    assert _in_a_fresh_process(script, tmp_path) == ["True"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
+def test_where_no_process_can_be_forked_the_build_looks_itself_and_leaks_nothing(tmp_path):
+    write_garden(tmp_path, NOTES)
+    script = ("def refused(): raise OSError('no more processes')\n"
+              "os.fork, before = refused, len(os.listdir('/proc/self/fd'))\n"
+              "with fingerprint.looking_ahead(config) as looked: print(looked is None)\n"
+              "print(len(os.listdir('/proc/self/fd')) == before)")
+    assert _in_a_fresh_process(script, tmp_path) == ["True", "True"]
 
 
 def test_a_build_stopped_while_its_look_ahead_runs_leaves_no_process_behind(tmp_path):
     """Ctrl+C, or a build refused because another one holds the site: the child walking ahead ends with it
     (it would otherwise walk on, and keep the site's lock while it did)."""
     write_garden(tmp_path, NOTES)
-    script = ("import os, sys; from garden import fingerprint; from garden.config import load_config\n"
-              "try:\n"
-              "    with fingerprint.looking_ahead(load_config(sys.argv[1])) as looked:\n"
+    script = ("try:\n"
+              "    with fingerprint.looking_ahead(config) as looked:\n"
               "        print(looked is not None); raise KeyboardInterrupt\n"
               "except KeyboardInterrupt: pass\n"
               "try: os.waitpid(-1, os.WNOHANG); print('left')\n"
               "except ChildProcessError: print('none')")
-    ran = _in_a_fresh_process(script, tmp_path)
-    assert ran.stdout.split() == ["True", "none"], ran.stderr
+    assert _in_a_fresh_process(script, tmp_path) == ["True", "none"]
 
 
 @pytest.mark.parametrize("change", ["note", "template", "config", "site removed", "saved just now"])
