@@ -14,16 +14,16 @@ import datetime as dt
 import hashlib
 import os
 import pickle
-import signal
-import threading
 import time
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from .config import Config
 from .discover import RACY_NS, Walk, file_digest, ignore_matcher, walk
+from .forked import in_child
 from .gitdates import head_stamp
 from .models import SourceFile
 from .resources import default_dir
@@ -81,60 +81,10 @@ def _fingerprint(context: str, stamps: list[tuple[str, int, int]]) -> str:
     return seen.hexdigest()
 
 
-@contextmanager
-def looking_ahead(config: Config) -> Iterator[Callable[[], Inputs] | None]:
-    """`look(config)` begun in a child process, so that this one goes on meanwhile (loading the build's
-    stages takes longer than walking 10,000 files, and the machine has a core to spare): call what is
-    given for the answer; if the child's is lost, it looks itself. None where no process can be forked
-    (Windows; a process with threads, which a fork could leave holding a lock). A child still looking
-    when the block ends (the build stopped, or failed) is ended with it: it must not outlive the build,
-    nor keep a lock the build held."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        yield None
-        return
-    try:
-        read_end, write_end = os.pipe()
-        try:
-            child = os.fork()
-        except OSError:
-            os.close(read_end)
-            os.close(write_end)
-            raise
-    except OSError:  # (out of processes, or of file descriptors): the build looks itself
-        yield None
-        return
-    if child == 0:  # the child: look, hand the answer over, and end without running any of the parent's code
-        status = 1
-        try:
-            os.close(read_end)
-            answer = memoryview(pickle.dumps(look(config), protocol=pickle.HIGHEST_PROTOCOL))
-            while answer:
-                answer = answer[os.write(write_end, answer):]
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    handed = open(read_end, "rb")
-    reaped = False
-
-    def answer() -> Inputs:
-        nonlocal reaped
-        data = handed.read()
-        reaped, status = True, os.waitpid(child, 0)[1]
-        if status == 0:
-            try:
-                return pickle.loads(data)
-            except Exception:  # (cut short)
-                pass
-        return look(config)
-
-    try:
-        yield answer
-    finally:
-        handed.close()
-        if not reaped:
-            os.kill(child, signal.SIGKILL)
-            os.waitpid(child, 0)
+def looking_ahead(config: Config) -> AbstractContextManager[Callable[[], Inputs] | None]:
+    """`look(config)` begun in a child process (see forked.py), so that this one goes on meanwhile: loading
+    the build's stages takes longer than walking 10,000 files, and the machine has a core to spare."""
+    return in_child(partial(look, config))
 
 
 def shortcut(config: Config, started: float, looked: Callable[[], Inputs] | None = None) \

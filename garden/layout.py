@@ -54,9 +54,10 @@ _last: dict[str, tuple[tuple[float, float], ...]] = {}  # the latest layouts, by
 
 
 def remember(layouts: dict) -> None:
-    """Take layouts kept from an earlier build (garden build keeps them in its cache)."""
-    for key, places in layouts.items():
-        _last.setdefault(key, places)
+    """Take the latest layouts: kept from an earlier build (garden build keeps them in its cache), or computed
+    in another process."""
+    _last.clear()
+    _last.update(layouts)
 
 
 def remembered() -> dict:

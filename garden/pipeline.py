@@ -6,10 +6,12 @@ import gc
 import os
 import shutil
 import time
+from contextlib import AbstractContextManager, nullcontext
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from . import fingerprint, layout, outputs
+from . import fingerprint, forked, layout, outputs
 from .bodystore import BodyStore
 from .config import Config
 from .discover import discover
@@ -139,42 +141,44 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     same_tree = state.folders if edit is not None and not edit.relisted else None
     garden = Garden(config, indexed.notes, bodies, graph, note_urls=indexed.resolver.by_url, tree=same_tree)
 
-    phase("pages")
-    # The search index is written after the site, outside the writer: name its files, so they count as stale
-    # once search is turned off.
-    searched = search_index_files(config.output_dir) if write else []
-    previous = state.outputs | set(searched) if state.outputs and write else None
-    writer = SiteWriter(config.output_dir, previous) if write else None
-    try:
-        expander = Expander(bodies, store)
-        result.pages, result.rendered_pages, failed, planned_all = write_pages(
-            garden, writer, state, expander, edit, result.diagnostics, jobs or os.cpu_count() or 1)
-        if failed and keep_site_on_failure:
-            raise SiteKept(f"{failed} page(s) failed to render; the previous site is still served",
-                           sorted(result.diagnostics, key=lambda d: (d.level != "error", d.path, d.line)))
-        if writer:
-            phase("write")
-            layout.remember(state.layouts)  # the graph's layout is costly: keep it while links are unchanged
-            # The feed's notes are the most recently updated: unless the edit relisted a note (a date or
-            # title changed, a note came or went), the last build's, found without reading every note.
-            if edit is None or edit.relisted or state.feed is None:
-                state.feed = [note.key for note in outputs.feed_notes(garden.notes.values())]
-            write_extras(garden, writer, None if planned_all else edit, state.feed)
-            state.layouts = layout.remembered()
-            if config.search:  # the index is remade after the site is written; until then, keep the old
-                for rel in searched:
-                    writer.keep(rel)
-            result.assets = copy_files(config, indexed.assets, writer, result.diagnostics)  # last: never over ours
-            if persistent:  # until it is saved below, the cache on disk does not describe the site
-                invalidate_state(config.cache_dir)
-            writer.commit()
-            result.written = writer.written
-            state.outputs = set(writer.paths)
-            result.searchable = sorted(path for key, path in state.page_paths.items() if key[0] == "note")
-    except BaseException:
-        if writer:
-            writer.abort()
-        raise
+    layout.remember(state.layouts)  # the graph's layout is costly: keep it while links are unchanged
+    with _graph_json_ahead(garden, edit, jobs if write else 1) as graph_json_ahead:
+        phase("pages")
+        # The search index is written after the site, outside the writer: name its files, so they count as stale
+        # once search is turned off.
+        searched = search_index_files(config.output_dir) if write else []
+        previous = state.outputs | set(searched) if state.outputs and write else None
+        writer = SiteWriter(config.output_dir, previous) if write else None
+        try:
+            expander = Expander(bodies, store)
+            result.pages, result.rendered_pages, failed, planned_all = write_pages(
+                garden, writer, state, expander, edit, result.diagnostics, jobs or os.cpu_count() or 1)
+            if failed and keep_site_on_failure:
+                raise SiteKept(f"{failed} page(s) failed to render; the previous site is still served",
+                               sorted(result.diagnostics, key=lambda d: (d.level != "error", d.path, d.line)))
+            if writer:
+                phase("write")
+                # The feed's notes are the most recently updated: unless the edit relisted a note (a date or
+                # title changed, a note came or went), the last build's, found without reading every note.
+                if edit is None or edit.relisted or state.feed is None:
+                    state.feed = [note.key for note in outputs.feed_notes(garden.notes.values())]
+                write_extras(garden, writer, None if planned_all else edit, state.feed,
+                             graph_json_ahead and partial(_made_ahead, graph_json_ahead))
+                state.layouts = layout.remembered()
+                if config.search:  # the index is remade after the site is written; until then, keep the old
+                    for rel in searched:
+                        writer.keep(rel)
+                result.assets = copy_files(config, indexed.assets, writer, result.diagnostics)  # last: never over ours
+                if persistent:  # until it is saved below, the cache on disk does not describe the site
+                    invalidate_state(config.cache_dir)
+                writer.commit()
+                result.written = writer.written
+                state.outputs = set(writer.paths)
+                result.searchable = sorted(path for key, path in state.page_paths.items() if key[0] == "note")
+        except BaseException:
+            if writer:
+                writer.abort()
+            raise
     previous_bodies = state.bodies
     bodies.forget_others()
     state.bodies, state.body_keys = bodies, indexed.body_keys
@@ -238,9 +242,28 @@ def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter
     return copied
 
 
-def write_extras(garden: Garden, writer: SiteWriter, edit: Edit | None, feed: list[str]) -> None:
+def _graph_json_ahead(garden: Garden, edit: Edit | None, jobs: int | None) \
+        -> AbstractContextManager[Callable[[], tuple[bytes, dict]] | None]:
+    """graph.json begun in a child process, to be made while the pages render, when it is to be made anew: its
+    layout takes a core a second or more at 10,000 notes (unless an earlier build's holds). The answer is the
+    data and the layouts the child then knew (see `_made_ahead`)."""
+    if jobs == 1 or "graph.json" not in stale_extras(edit, set()):
+        return nullcontext()
+    return forked.in_child(lambda: (outputs.graph_json(garden.notes, garden.graph), layout.remembered()))
+
+
+def _made_ahead(answer: Callable[[], tuple[bytes, dict]]) -> bytes:
+    """graph.json as the child made it; the layouts it computed are this process's too (and so the cache's)."""
+    data, layouts = answer()
+    layout.remember(layouts)
+    return data
+
+
+def write_extras(garden: Garden, writer: SiteWriter, edit: Edit | None, feed: list[str],
+                 graph_json: Callable[[], bytes] | None = None) -> None:
     """The feed (of the notes keyed in `feed`), sitemap, robots.txt and graph data; of the first three, those
-    the `edit` cannot have changed are kept (None: a build from scratch)."""
+    the `edit` cannot have changed are kept (None: a build from scratch). `graph_json`: makes the graph data,
+    when it was begun ahead."""
     config = garden.config
     notes = garden.notes.values()
     stale = stale_extras(edit, set(feed))
@@ -250,7 +273,7 @@ def write_extras(garden: Garden, writer: SiteWriter, edit: Edit | None, feed: li
         "sitemap.xml": lambda: outputs.sitemap(config, [("", max((n.updated for n in notes if n.updated),
                                                                   default=None))]
                                                        + [(n.url, n.updated) for n in notes if n.url]),
-        "graph.json": lambda: outputs.graph_json(garden.notes, garden.graph),
+        "graph.json": graph_json or (lambda: outputs.graph_json(garden.notes, garden.graph)),
     }
     for name, make in makers.items():
         if name in stale or not writer.keep(name):

@@ -1,0 +1,73 @@
+"""Work begun in a forked child process, so that this one goes on meanwhile.
+
+A build has a few jobs that need nothing the build does next and could use a
+core of their own: walking the content folder while the stages load, laying
+out the graph while pages render. `in_child` forks a child that does the job
+and pipes its pickled answer back; the parent asks for it when it needs it.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import threading
+from contextlib import contextmanager
+from typing import Callable, Iterator, TypeVar
+
+Answer = TypeVar("Answer")
+
+
+@contextmanager
+def in_child(work: Callable[[], Answer]) -> Iterator[Callable[[], Answer] | None]:
+    """`work()` begun in a forked child: call what is given for its answer (if the child's is lost, the work
+    is done here then). None where no process can be forked: Windows; a process with threads, which a fork
+    could leave holding a lock; no process or file descriptor to spare. A child still working when the block
+    ends (the build stopped, or failed) is ended with it: it must not outlive the build, nor keep a lock the
+    build took."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        yield None
+        return
+    try:
+        read_end, write_end = os.pipe()
+        try:
+            child = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            raise
+    except OSError:
+        yield None
+        return
+    if child == 0:  # the child: work, hand the answer over, and end without running any of the parent's code
+        status = 1
+        try:
+            os.close(read_end)
+            answer = memoryview(pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL))
+            while answer:
+                answer = answer[os.write(write_end, answer):]
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    handed = open(read_end, "rb")
+    reaped = False
+
+    def answer() -> Answer:
+        nonlocal reaped
+        data = handed.read()
+        reaped, status = True, os.waitpid(child, 0)[1]
+        if status == 0:
+            try:
+                return pickle.loads(data)
+            except Exception:  # (cut short)
+                pass
+        return work()
+
+    try:
+        yield answer
+    finally:
+        handed.close()
+        if not reaped:
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
