@@ -3,7 +3,7 @@
 A build has a few jobs that need nothing the build does next and could use a
 core of their own: walking the content folder while the stages load, laying
 out the graph while pages render. `in_child` forks a child that does the job
-and pipes its pickled answer back; the parent asks for it when it needs it.
+and leaves its pickled answer in a file; the parent asks for it when it needs it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import tempfile
 import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator, TypeVar
@@ -29,12 +30,13 @@ def in_child(work: Callable[[], Answer]) -> Iterator[Callable[[], Answer] | None
         yield None
         return
     try:
-        read_end, write_end = os.pipe()
+        # The answer goes through a file, not a pipe: a child that has answered ends at once, its memory freed,
+        # instead of waiting, blocked on a full pipe, until the parent reads.
+        handed = tempfile.TemporaryFile()
         try:
             child = os.fork()
         except OSError:
-            os.close(read_end)
-            os.close(write_end)
+            handed.close()
             raise
     except OSError:
         yield None
@@ -42,24 +44,20 @@ def in_child(work: Callable[[], Answer]) -> Iterator[Callable[[], Answer] | None
     if child == 0:  # the child: work, hand the answer over, and end without running any of the parent's code
         status = 1
         try:
-            os.close(read_end)
-            answer = memoryview(pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL))
-            while answer:
-                answer = answer[os.write(write_end, answer):]
+            pickle.dump(work(), handed, protocol=pickle.HIGHEST_PROTOCOL)
+            handed.flush()
             status = 0
         finally:
             os._exit(status)
-    os.close(write_end)
-    handed = open(read_end, "rb")
     reaped = False
 
     def answer() -> Answer:
         nonlocal reaped
-        data = handed.read()
         reaped, status = True, os.waitpid(child, 0)[1]
         if status == 0:
             try:
-                return pickle.loads(data)
+                handed.seek(0)
+                return pickle.load(handed)
             except Exception:  # (cut short)
                 pass
         return work()

@@ -267,6 +267,21 @@ def test_a_build_stopped_while_its_look_ahead_runs_leaves_no_process_behind(tmp_
     assert _in_a_fresh_process(script, tmp_path) == ["True", "none"]
 
 
+@pytest.mark.skipif(not hasattr(os, "waitid"), reason="looks at the child with waitid")
+def test_a_child_that_has_answered_ends_before_its_answer_is_read(tmp_path):
+    """A child working ahead holds a copy of what it touched of the build's memory: it must not linger, waiting
+    for the build to read a large answer, while the build's page workers run beside it."""
+    write_garden(tmp_path, NOTES)
+    script = ("import time; from garden.forked import in_child\n"
+              "with in_child(lambda: b'x' * 1_000_000) as answer:\n"
+              "    for _ in range(200):\n"
+              "        ended = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)\n"
+              "        if ended: break\n"
+              "        time.sleep(0.05)\n"
+              "    print(ended is not None, len(answer()))")
+    assert _in_a_fresh_process(script, tmp_path) == ["True", "1000000"]
+
+
 def test_the_graph_laid_out_while_pages_render_is_the_one_laid_out_after(tmp_path):
     """With cores to spare, a child process makes graph.json while the pages render: the same bytes as a build
     in one process, and its layouts are kept in the cache as if this process had computed them."""
