@@ -8,6 +8,7 @@ and leaves its pickled answer in a file; the parent asks for it when it needs it
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -44,6 +45,9 @@ def in_child(work: Callable[[], Answer]) -> Iterator[Callable[[], Answer] | None
     if child == 0:  # the child: work, hand the answer over, and end without running any of the parent's code
         status = 1
         try:
+            # What is in memory now is the parent's too: a collection would write to every object it walks, and
+            # so copy the pages holding them. Frozen, they are left alone; only the child's own are collected.
+            gc.freeze()
             pickle.dump(work(), handed, protocol=pickle.HIGHEST_PROTOCOL)
             handed.flush()
             status = 0

@@ -84,30 +84,44 @@ def robots(config: Config) -> bytes:
     return text.encode("utf-8")
 
 
-def graph_json(notes: dict[str, NoteMeta], graph: LinkGraph) -> bytes:
+Layout = tuple[int, list[tuple[int, int]], list[str]]  # what layout() lays out: nodes, edges, groups
+
+
+def graph_json(notes: dict[str, NoteMeta], graph: LinkGraph,
+               places: tuple[list[tuple[float, float]], list[tuple[float, float]]] | None = None) -> bytes:
     """Nodes and edges of the whole garden, laid out, loaded on demand by the graph pages.
 
     Notes carry x, y from a layout of the link graph (notes of a folder start
     together); tags carry x, y from a layout of the tag graph (tags that occur
     together, nested tags with their parents). The browser only draws.
+    `places`: the two layouts of `graph_layouts(notes, graph)`, when computed already.
     """
+    notes_layout, tags_layout = graph_layouts(notes, graph)
+    note_places, tag_places = places or (layout(*notes_layout), layout(*tags_layout))
     keys = sorted(notes)
-    index = {key: i for i, key in enumerate(keys)}
-    edges = [[index[src], index[dst]] for src in keys for dst in graph.outgoing.get(src, ()) if dst in index]
-    places = layout(len(keys), [(a, b) for a, b in edges], [notes[k].folder for k in keys])
     nodes = [{"id": notes[k].url, "title": notes[k].title, "tags": list(graph.note_tags.get(k, ())),
               "links": len(graph.outgoing.get(k, ())) + len(graph.backlinks.get(k, ())), "x": x, "y": y}
-             for k, (x, y) in zip(keys, places)]
+             for k, (x, y) in zip(keys, note_places)]
+    tags = [{"id": tag_url(t), "key": t, "name": graph.tag_names[t], "count": len(graph.tag_notes[t]), "x": x, "y": y}
+            for t, (x, y) in zip(graph.tag_notes, tag_places)]
+    cooccurrence = [[a, b, c] for (a, b), c in sorted(graph.cooccurrence.items())]
+    data = {"nodes": nodes, "edges": notes_layout[1], "tags": tags, "tag_pairs": cooccurrence}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def graph_layouts(notes: dict[str, NoteMeta], graph: LinkGraph) -> tuple[Layout, Layout]:
+    """What the two layouts of graph.json are computed from: the notes (by key) with their links and
+    folders, and the tags with the pairs that occur together and their parents. Plain numbers and strings,
+    made anew: a child process laying them out touches nothing else of the build's memory."""
+    keys = sorted(notes)
+    index = {key: i for i, key in enumerate(keys)}
+    edges = [(index[src], index[dst]) for src in keys for dst in graph.outgoing.get(src, ()) if dst in index]
     tag_keys = list(graph.tag_notes)
     tag_index = {t: i for i, t in enumerate(tag_keys)}
     tag_edges = [(tag_index[a], tag_index[b]) for a, b in graph.cooccurrence if a in tag_index and b in tag_index]
     tag_edges += [(tag_index[t], tag_index[t.rpartition("/")[0]]) for t in tag_keys if "/" in t]
-    tag_places = layout(len(tag_keys), tag_edges, [t.split("/")[0] for t in tag_keys])
-    tags = [{"id": tag_url(t), "key": t, "name": graph.tag_names[t], "count": len(graph.tag_notes[t]), "x": x, "y": y}
-            for t, (x, y) in zip(tag_keys, tag_places)]
-    cooccurrence = [[a, b, c] for (a, b), c in sorted(graph.cooccurrence.items())]
-    data = {"nodes": nodes, "edges": edges, "tags": tags, "tag_pairs": cooccurrence}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return ((len(keys), edges, [notes[k].folder for k in keys]),
+            (len(tag_keys), tag_edges, [t.split("/")[0] for t in tag_keys]))
 
 
 def _stamp(day: dt.date) -> str:

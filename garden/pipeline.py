@@ -142,7 +142,7 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
     garden = Garden(config, indexed.notes, bodies, graph, note_urls=indexed.resolver.by_url, tree=same_tree)
 
     layout.remember(state.layouts)  # the graph's layout is costly: keep it while links are unchanged
-    with _graph_json_ahead(garden, edit, jobs if write else 1) as graph_json_ahead:
+    with _graph_laid_out_ahead(garden, edit, jobs if write else 1) as laid_out:
         phase("pages")
         # The search index is written after the site, outside the writer: name its files, so they count as stale
         # once search is turned off.
@@ -163,7 +163,7 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
                 if edit is None or edit.relisted or state.feed is None:
                     state.feed = [note.key for note in outputs.feed_notes(garden.notes.values())]
                 write_extras(garden, writer, None if planned_all else edit, state.feed,
-                             graph_json_ahead and partial(_made_ahead, graph_json_ahead))
+                             laid_out and partial(_graph_json_laid_out_ahead, garden, laid_out))
                 state.layouts = layout.remembered()
                 if config.search:  # the index is remade after the site is written; until then, keep the old
                     for rel in searched:
@@ -242,21 +242,23 @@ def copy_files(config: Config, assets: dict[str, SourceFile], writer: SiteWriter
     return copied
 
 
-def _graph_json_ahead(garden: Garden, edit: Edit | None, jobs: int | None) \
-        -> AbstractContextManager[Callable[[], tuple[bytes, dict]] | None]:
-    """graph.json begun in a child process, to be made while the pages render, when it is to be made anew: its
-    layout takes a core a second or more at 10,000 notes (unless an earlier build's holds). The answer is the
-    data and the layouts the child then knew (see `_made_ahead`)."""
+def _graph_laid_out_ahead(garden: Garden, edit: Edit | None, jobs: int | None) \
+        -> AbstractContextManager[Callable[[], tuple[tuple, dict]] | None]:
+    """graph.json's layouts begun in a child process, to be computed while the pages render, when graph.json is
+    to be made anew: they take a core a second or more at 10,000 notes (unless an earlier build's hold). The
+    answer is the layouts' places and every layout the child then knew (see `_graph_json_laid_out_ahead`)."""
     if jobs == 1 or "graph.json" not in stale_extras(edit, set()):
         return nullcontext()
-    return forked.in_child(lambda: (outputs.graph_json(garden.notes, garden.graph), layout.remembered()))
+    inputs = outputs.graph_layouts(garden.notes, garden.graph)
+    return forked.in_child(lambda: (tuple(layout.layout(*laid_out) for laid_out in inputs), layout.remembered()))
 
 
-def _made_ahead(answer: Callable[[], tuple[bytes, dict]]) -> bytes:
-    """graph.json as the child made it; the layouts it computed are this process's too (and so the cache's)."""
-    data, layouts = answer()
+def _graph_json_laid_out_ahead(garden: Garden, answer: Callable[[], tuple[tuple, dict]]) -> bytes:
+    """graph.json with the places the child computed; the layouts it knew are this process's too (and so the
+    cache's)."""
+    places, layouts = answer()
     layout.remember(layouts)
-    return data
+    return outputs.graph_json(garden.notes, garden.graph, places)
 
 
 def write_extras(garden: Garden, writer: SiteWriter, edit: Edit | None, feed: list[str],

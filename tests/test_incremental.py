@@ -283,19 +283,20 @@ def test_a_child_that_has_answered_ends_before_its_answer_is_read(tmp_path):
 
 
 def test_the_graph_laid_out_while_pages_render_is_the_one_laid_out_after(tmp_path):
-    """With cores to spare, a child process makes graph.json while the pages render: the same bytes as a build
-    in one process, and its layouts are kept in the cache as if this process had computed them."""
+    """With cores to spare, a child process lays out graph.json's graphs while the pages render: the same bytes as
+    a build in one process, and its layouts are kept in the cache as if this process had computed them."""
     write_garden(tmp_path, NOTES)
-    script = ("from pathlib import Path; from garden import outputs; from garden.pipeline import build_site\n"
+    script = ("from pathlib import Path; from garden import layout, outputs; from garden.pipeline import build_site\n"
               "from garden.statefile import load_state\n"
-              "made, real = Path('made-by'), outputs.graph_json\n"
-              "def graph_json(*args):\n"
+              "made, real = Path('made-by'), layout.layout\n"
+              "def laid_out(*args):\n"
               "    with made.open('a') as f: f.write(f'{os.getpid()} ')\n"
               "    return real(*args)\n"
-              "outputs.graph_json = graph_json\n"
+              "layout.layout = outputs.layout = laid_out\n"
               "serial = load_config(sys.argv[1], output='serial'); build_site(serial, jobs=1)\n"
               "parallel = load_config(sys.argv[1], output='parallel'); build_site(parallel, jobs=2)\n"
-              "one, two = made.read_text().split(); print(one == str(os.getpid()) != two)\n"
+              "here, child = str(os.getpid()), made.read_text().split()[-1]\n"
+              "print(made.read_text().split() == [here, here, child, child] and child != here)\n"
               "print(Path('serial/graph.json').read_bytes() == Path('parallel/graph.json').read_bytes())\n"
               "print(load_state(serial.cache_dir).layouts == load_state(parallel.cache_dir).layouts != {})")
     assert _in_a_fresh_process(script, tmp_path) == ["True", "True", "True"]
