@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from garden.preview import server as server_module
 from garden.preview.server import resolve_request
 from garden.preview.session import PreviewSession
 
@@ -41,10 +42,16 @@ class Preview:
         return response.status, response.read().decode("utf-8", "replace")
 
     def events(self):
-        """Yields (event, data) from the server-sent event stream."""
+        """(event, data) from the server-sent event stream, as they come: listening when this returns, so no
+        event sent after it is missed."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
         conn.request("GET", "/__garden/events")
         response = conn.getresponse()
+        assert response.fp.readline().startswith(b"retry:")  # the stream's first line: the server listens
+        return self._events(response)
+
+    @staticmethod
+    def _events(response):
         name = None
         while True:
             line = response.fp.readline().decode()
@@ -204,3 +211,29 @@ def test_the_preview_starts_from_the_notes_garden_build_rendered_and_leaves_its_
         assert sorted(p.name for p in shared.rglob("*") if p.is_file()) == before
     finally:
         session._temporary.cleanup()
+
+
+def test_events_sent_together_each_reach_a_listener_in_order(preview, monkeypatch):
+    """A reload and the graph's update that follows it are two events: neither may hide the other."""
+    monkeypatch.setattr(server_module, "HEARTBEAT_SECONDS", 60)  # a lost event times the listener out (20 s)
+    server, _ = preview
+    events = server.events()
+    server.session.broadcast.send("first", 1)
+    server.session.broadcast.send("second", 2)
+    assert [next(events), next(events)] == [("first", 1), ("second", 2)]
+
+
+def test_a_new_link_reloads_at_once_and_the_graph_follows(preview, monkeypatch):
+    """The layout of graph.json (a second or more in a big garden) is made after the reload is sent; graph
+    pages reload again when it is written, and it is then the one a clean build makes."""
+    monkeypatch.setattr(server_module, "HEARTBEAT_SECONDS", 60)  # no graph event times the listener out (20 s)
+    server, root = preview
+    events = server.events()
+    (root / "content" / "c.md").write_text("C, new, links to [[a]].\n")
+    names: list[str] = []
+    while "graph" not in names:
+        names.append(next(events)[0])
+    assert names[-2:] == ["reload", "graph"]
+    graph = json.loads(server.get("/graph.json")[1])
+    assert {node["id"] for node in graph["nodes"]} == {"a/", "b/", "c/"}
+    assert len(graph["edges"]) == 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import threading
+from collections import deque
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,22 +22,29 @@ HEARTBEAT_SECONDS = 15
 
 
 class Broadcast:
-    """The latest event, numbered; listeners wait for a number they have not seen."""
+    """The latest events, numbered; a listener is sent, in order, each one it has not seen (a reload and the
+    graph's update that follows it are two events, and a page must not miss the first)."""
+
+    KEPT = 16  # a listener that falls further behind gets the latest
 
     def __init__(self) -> None:
         self.condition = threading.Condition()
         self.number = 0
-        self.event = ("", "")
+        self.events: deque[tuple[int, str, str]] = deque(maxlen=self.KEPT)  # (number, name, JSON data)
         self.problems: list[str] = []
         self.closed = False
 
     def send(self, name: str, data: object) -> None:
         with self.condition:
             self.number += 1
-            self.event = (name, json.dumps(data))
+            self.events.append((self.number, name, json.dumps(data)))
             if name == "problems":
                 self.problems = list(data)  # type: ignore[arg-type]
             self.condition.notify_all()
+
+    def since(self, seen: int) -> list[tuple[str, str]]:
+        """The events after number `seen`, as (name, data); call with the condition held."""
+        return [(name, data) for number, name, data in self.events if number > seen]
 
     def close(self) -> None:
         with self.condition:
@@ -129,10 +137,10 @@ def make_server(site: Path, host: str, port: int, broadcast: Broadcast) -> Threa
                                                      timeout=HEARTBEAT_SECONDS)
                         if broadcast.closed:
                             return
-                        fresh = broadcast.number != seen
-                        seen, (name, data) = broadcast.number, broadcast.event
-                    message = f"event: {name}\ndata: {data}\n\n" if fresh else ": still here\n\n"
-                    self.wfile.write(message.encode())
+                        fresh = broadcast.since(seen)
+                        seen = broadcast.number
+                    messages = [f"event: {name}\ndata: {data}\n\n" for name, data in fresh] or [": still here\n\n"]
+                    self.wfile.write("".join(messages).encode())
                     self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 return
