@@ -42,7 +42,9 @@ def garden_for(size: str, work: Path) -> tuple[Path, Path]:
     return root / "garden.yaml", note
 
 
-def measure(config: Path, note: Path, edits: int) -> tuple[float, list[float]]:
+def measure(config: Path, note: Path, edits: int, links: bool = False) -> tuple[float, list[float], list[float]]:
+    """The first build's seconds, and each edit's milliseconds to the reload and (`links`: each edit adds a
+    link to another note, so the graph changes) to the graph's update."""
     log = io.StringIO()
     session = PreviewSession(config, {"base_url": ""}, log=log)
     ready = threading.Event()
@@ -59,23 +61,27 @@ def measure(config: Path, note: Path, edits: int) -> tuple[float, list[float]]:
     response = conn.getresponse()  # kept referenced: its file closes with it
     stream = response.fp
     original = note.read_text(encoding="utf-8")
-    timings = []
+    # Notes this one does not link to yet (by title, the generated gardens' file names), so each edit relinks.
+    others = sorted(p.stem for p in note.parent.glob("*.md") if p != note and f"[[{p.stem}" not in original)
+    timings, graph_timings = [], []
     try:
         for i in range(edits):
             time.sleep(0.3)  # let the last reload settle
             saved = time.perf_counter()
-            note.write_text(original + f"\n\nEdit number {i}.\n", encoding="utf-8")
-            while True:
+            added = f"Edit number {i}, about [[{others[i % len(others)]}]]." if links else f"Edit number {i}."
+            note.write_text(original + f"\n\n{added}\n", encoding="utf-8")
+            waiting = ["event: reload", "event: graph"] if links else ["event: reload"]
+            while waiting:
                 line = stream.readline().decode()
-                if line.startswith("event: reload"):
-                    timings.append((time.perf_counter() - saved) * 1000)
-                    break
+                if line.startswith(waiting[0]):
+                    (timings if len(timings) == i else graph_timings).append((time.perf_counter() - saved) * 1000)
+                    waiting.pop(0)
     finally:
         note.write_text(original, encoding="utf-8")
         time.sleep(0.3)
         session.shutdown()
         thread.join(60)
-    return first_build, timings
+    return first_build, timings, graph_timings
 
 
 def main() -> None:
@@ -83,13 +89,16 @@ def main() -> None:
     parser.add_argument("--sizes", default="seed,1000,10000")
     parser.add_argument("--edits", type=int, default=7)
     parser.add_argument("--work", type=Path, help="keep generated gardens here (default: a temp folder)")
+    parser.add_argument("--links", action="store_true", help="each edit adds a link (the graph is laid out anew)")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="garden-reload-"))
-    print(f"{'garden':>8}  {'first build s':>13}  {'edit→reload median ms':>22}  {'worst ms':>9}")
+    graph = f"  {'edit→graph median ms':>21}" if args.links else ""
+    print(f"{'garden':>8}  {'first build s':>13}  {'edit→reload median ms':>22}  {'worst ms':>9}{graph}")
     for size in args.sizes.split(","):
         config, note = garden_for(size, work)
-        first, timings = measure(config, note, args.edits)
-        print(f"{size:>8}  {first:13.1f}  {statistics.median(timings):22.0f}  {max(timings):9.0f}", flush=True)
+        first, timings, graph_timings = measure(config, note, args.edits, args.links)
+        graph = f"  {statistics.median(graph_timings):21.0f}" if args.links else ""
+        print(f"{size:>8}  {first:13.1f}  {statistics.median(timings):22.0f}  {max(timings):9.0f}{graph}", flush=True)
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ def build_site(config: Config, **options) -> BuildResult:
 
 def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, state: BuildState | None = None,
                 keep_site_on_failure: bool = False, changed_paths: set[str] | None = None,
-                inputs: fingerprint.Inputs | None = None, shared_bodies: Path | None = None,
+                inputs: fingerprint.Inputs | None = None, shared_bodies: Path | None = None, graph_later: bool = False,
                 progress: Callable[[str, int, int], None] = lambda phase, done, total: None) -> BuildResult:
     """Build the garden. With `state` (the preview server's), remember results in memory;
     without, use the on-disk cache beside the output folder.
@@ -74,6 +74,10 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
 
     `shared_bodies`: where the `state`'s bodies are stored when this build's cache is elsewhere (the
     preview starts from `garden build`'s state, with a site and cache of its own); read, never written.
+
+    `graph_later`: a graph.json to be made anew is left as it was, and what makes it is handed back
+    (`result.graph_json_later`) for the caller to write when it has shown the rest: the preview, whose reload
+    should not wait for the graph's layout (a second or more in a big garden).
 
     `progress(phase, done, total)` is called as each phase starts (done and total 0)
     and, while bodies render, with the count of notes rendered so far.
@@ -162,8 +166,9 @@ def _build_site(config: Config, *, write: bool = True, jobs: int | None = None, 
                 # title changed, a note came or went), the last build's, found without reading every note.
                 if edit is None or edit.relisted or state.feed is None:
                     state.feed = [note.key for note in outputs.feed_notes(garden.notes.values())]
-                write_extras(garden, writer, None if planned_all else edit, state.feed,
-                             laid_out and partial(_graph_json_laid_out_ahead, garden, laid_out))
+                result.graph_json_later = write_extras(
+                    garden, writer, None if planned_all else edit, state.feed,
+                    laid_out and partial(_graph_json_laid_out_ahead, garden, laid_out), graph_later)
                 state.layouts = layout.remembered()
                 if config.search:  # the index is remade after the site is written; until then, keep the old
                     for rel in searched:
@@ -262,10 +267,12 @@ def _graph_json_laid_out_ahead(garden: Garden, answer: Callable[[], tuple[tuple,
 
 
 def write_extras(garden: Garden, writer: SiteWriter, edit: Edit | None, feed: list[str],
-                 graph_json: Callable[[], bytes] | None = None) -> None:
+                 graph_json: Callable[[], bytes] | None = None,
+                 graph_later: bool = False) -> Callable[[], bytes] | None:
     """The feed (of the notes keyed in `feed`), sitemap, robots.txt and graph data; of the first three, those
     the `edit` cannot have changed are kept (None: a build from scratch). `graph_json`: makes the graph data,
-    when it was begun ahead."""
+    when it was begun ahead. With `graph_later`, stale graph data that has an older file is kept, and what
+    makes it is returned."""
     config = garden.config
     notes = garden.notes.values()
     stale = stale_extras(edit, set(feed))
@@ -277,10 +284,14 @@ def write_extras(garden: Garden, writer: SiteWriter, edit: Edit | None, feed: li
                                                        + [(n.url, n.updated) for n in notes if n.url]),
         "graph.json": graph_json or (lambda: outputs.graph_json(garden.notes, garden.graph)),
     }
+    later = None
     for name, make in makers.items():
-        if name in stale or not writer.keep(name):
+        if name == "graph.json" and name in stale and graph_later and writer.keep(name):
+            later = make
+        elif name in stale or not writer.keep(name):
             writer.put(name, make())
     writer.put("robots.txt", outputs.robots(config))
     writer.put(".nojekyll", b"")
     if config.cname:
         writer.put("CNAME", (config.cname.strip() + "\n").encode("utf-8"))
+    return later

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .errors import Diagnostic
 
@@ -25,6 +26,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase, in order
     orphans: list[str] = field(default_factory=list)  # notes with no link in or out (`garden check` lists them)
     searchable: list[str] = field(default_factory=list)  # the site's pages that show a note's article, by path
+    # What makes graph.json, when a build asked to put it off (the preview): the site still has the old one.
+    graph_json_later: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -173,10 +173,7 @@ class SiteWriter:
 
     def _patch(self) -> None:
         for rel, data in self.changes.items():
-            target = self.output / rel
-            temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-            _write(temporary, data)
-            os.replace(temporary, target)
+            replace_file(self.output / rel, data)
         existing = self.previous if self.previous is not None else _files(self.output)
         stale = [p for p in existing if p not in self.paths and p != MARKER]
         for rel in stale:
@@ -240,6 +237,13 @@ class Stager:
             return False
         _link_or_copy(self.output / rel, self.staging / rel)
         return True
+
+
+def replace_file(target: Path, data: bytes | Path) -> None:
+    """Put a file of a site in place at once: a reader sees the old bytes or the new, never a part."""
+    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    _write(temporary, data)
+    os.replace(temporary, target)
 
 
 def _write(target: Path, data: bytes | Path) -> None:

@@ -302,6 +302,22 @@ def test_the_graph_laid_out_while_pages_render_is_the_one_laid_out_after(tmp_pat
     assert _in_a_fresh_process(script, tmp_path) == ["True", "True", "True"]
 
 
+def test_a_build_that_puts_the_graph_off_leaves_the_old_one_and_hands_back_the_new(tmp_path):
+    """The preview's builds: graph.json, to be made anew after an edit of links, stays as it was until the
+    caller writes what the build hands back, which is a clean build's graph.json."""
+    config = write_garden(tmp_path, NOTES)
+    state = BuildState()
+    first = build_site(config, jobs=1, state=state, graph_later=True)
+    assert first.graph_json_later is None  # no graph.json yet: made at once
+    before = (config.output_dir / "graph.json").read_bytes()
+    (tmp_path / "content" / "d" / "d.md").write_text("---\ntitle: D\n---\nD now links to [[A]].\n")
+    relinked = build_site(config, jobs=1, state=state, graph_later=True)
+    assert (config.output_dir / "graph.json").read_bytes() == before
+    assert relinked.graph_json_later() == clean_build(tmp_path)["graph.json"]
+    (tmp_path / "content" / "d" / "d.md").write_text("---\ntitle: D\n---\nD now links to [[A]], twice: [[A]].\n")
+    assert build_site(config, jobs=1, state=state, graph_later=True).graph_json_later is None  # same links
+
+
 @pytest.mark.parametrize("change", ["note", "template", "config", "site removed", "saved just now"])
 def test_any_change_to_what_a_build_reads_means_a_real_build(tmp_path, change):
     config = write_garden(tmp_path, NOTES)

@@ -40,10 +40,14 @@
     document.body.appendChild(box);
   }
 
-  var source = new EventSource("/__garden/events");
-  source.addEventListener("reload", function () {
+  function reload() {
     try { sessionStorage.setItem(key, String(window.scrollY)); } catch (e) {}
     location.reload();
-  });
+  }
+
+  var source = new EventSource("/__garden/events");
+  source.addEventListener("reload", reload);
+  // The graph's data is written after the reload (its layout can take a second): a graph page reloads again.
+  source.addEventListener("graph", function () { if (document.querySelector("[data-graph]")) reload(); });
   source.addEventListener("problems", function (event) { overlay(JSON.parse(event.data)); });
 })();

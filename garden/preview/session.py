@@ -13,11 +13,12 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import Callable, Iterator, TextIO
 
+from .. import layout
 from ..config import Config, load_config
 from ..errors import Diagnostic, GardenError
 from ..lock import site_lock
@@ -25,6 +26,7 @@ from ..pipeline import BuildResult, SiteKept, build_site
 from ..search import SearchError, index_site
 from ..statefile import load_state
 from ..watch import Watcher
+from ..write import replace_file
 from .server import Broadcast, make_server
 
 PORT_TRIES = 20
@@ -76,12 +78,9 @@ class PreviewSession:
         """Build the site; `changed`: the paths saved since the last build, if known."""
         started = time.perf_counter()
         try:
-            # A preview written to a folder of the user's (--output) is locked as `garden build` locks it.
-            shared = site_lock(self.config.output_dir, self.config.cache_dir) if self._temporary is None \
-                else nullcontext()
-            with self._site_lock, shared:
+            with self._writing_site():
                 result = build_site(self.config, state=self.state, keep_site_on_failure=True, changed_paths=changed,
-                                    shared_bodies=self._shared_bodies)
+                                    shared_bodies=self._shared_bodies, graph_later=True)
         except SiteKept as kept:
             self._problems([f"{d.path}:{d.line}: {d.message}" for d in kept.diagnostics if d.level == "error"],
                            str(kept))
@@ -101,6 +100,8 @@ class PreviewSession:
               f"{result.rendered_pages} pages redone, {len(errors)} errors", file=self.log)
         self.broadcast.send("problems", errors)
         self.broadcast.send("reload", {"pages": result.rendered_pages})
+        if result.graph_json_later:
+            self._write_graph_json(result.graph_json_later)
         if self.config.search:
             self._searchable = result.searchable
             self._search_due.set()
@@ -109,6 +110,30 @@ class PreviewSession:
         if self.on_built:
             self.on_built(result)
         return result
+
+    @contextmanager
+    def _writing_site(self) -> Iterator[None]:
+        """Held while the site is written: apart from the search index's swap, and, for a preview written to a
+        folder of the user's (--output), locked as `garden build` locks it."""
+        shared = site_lock(self.config.output_dir, self.config.cache_dir) if self._temporary is None \
+            else nullcontext()
+        with self._site_lock, shared:
+            yield
+
+    def _write_graph_json(self, make: Callable[[], bytes]) -> None:
+        """The graph data a build put off, once the reload is sent: its layout takes a second or more in a big
+        garden, and only the graph pages show it (they reload on the "graph" event). Here, in the build's own
+        thread, the next build waits for it. If it fails, the next build starts the graph afresh."""
+        try:
+            data = make()
+            with self._writing_site():
+                replace_file(self.config.output_dir / "graph.json", data)
+        except Exception as exc:  # a bug, or the disk: the site keeps the old graph until a build makes it
+            self.state.graph = None
+            self._problems([f"{type(exc).__name__}: {exc}"], "could not write the graph data")
+            return
+        self.state.layouts = layout.remembered()
+        self.broadcast.send("graph", {})
 
     def _refresh_charts(self) -> None:
         """Rerun changed chart scripts in the background; their new data files, being in the
