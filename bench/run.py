@@ -171,7 +171,7 @@ class Bench:
         log = cwd / "logs" / f"{tool.replace(' ', '-')}-{phase}.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         if sys.stderr.isatty():
-            print(f"  {tool:<14} {phase:<5} …", end="\r", flush=True, file=sys.stderr)
+            print(f"  {tool:<14} {phase:<9} …", end="\r", flush=True, file=sys.stderr)
         wall, cpu, peak, pss, status = measure(cmd, cwd, log, self.args.timeout)
         result = Result(size, tool, phase, wall, cpu, peak, pss, status=status)
         if out is not None and out.is_dir():
@@ -180,7 +180,7 @@ class Bench:
             tail = log.read_text(errors="replace").splitlines()[-15:]
             self.notes.append(f"{tool} {phase} at {size} notes: {status}; last lines of {log}:\n    "
                               + "\n    ".join(tail))
-        print(f"  {tool:<14} {phase:<5} {wall:8.2f}s  {status}", file=sys.stderr)
+        print(f"  {tool:<14} {phase:<9} {wall:8.2f}s  {status}", file=sys.stderr)
         self.results.append(result)
         return result
 
@@ -216,9 +216,12 @@ class Bench:
         try:
             note.write_bytes(original + EDIT.encode())
             self.run(size, "garden", "edit", cmd, here, out)
+            # A new link changes the graph, so graph.json is laid out again.
+            note.write_bytes(original + _link_edit(content, note).encode())
+            self.run(size, "garden", "link edit", cmd, here, out)
         finally:
             note.write_bytes(original)  # the garden stays as generated, so --keep can reuse it
-        for phase in ("cold", "warm", "edit"):
+        for phase in ("cold", "warm", "edit", "link edit"):
             timings = _garden_phases(here / "logs" / f"garden-{phase}.log")
             if timings:
                 self.notes.append(f"garden {phase} at {size} notes, its own phase timings: {timings}")
@@ -228,7 +231,7 @@ class Bench:
                 self.garden_search(size, here, out, [part for part in cmd if part != "--no-search"], note)
 
     def garden_search(self, size: int, here: Path, out: Path, cmd: list[str], note: Path) -> None:
-        """garden's own search index, in shards: made whole (the build also redoes the note the edit row
+        """garden's own search index, in shards: made whole (the build also redoes the note the edit rows
         changed and put back), then after the same edit again, which remakes a shard or two."""
         self.run(size, "garden search", "cold", cmd, here, out)
         original = note.read_bytes()
@@ -342,6 +345,18 @@ def _middle_note(content: Path) -> Path:
     return notes[len(notes) // 2]
 
 
+def _link_edit(content: Path, note: Path) -> str:
+    """A sentence linking `note` to a note it does not mention yet, by title (the generated notes' file name),
+    nor by any of that note's aliases: the link is new to the graph."""
+    text = note.read_text(encoding="utf-8")
+    for other in sorted(content.rglob("*.md")):
+        head = other.read_text(encoding="utf-8").split("\n---\n", 1)[0]
+        aliases = re.findall(r"^\s*-\s*(.+)$", head.split("aliases:", 1)[1], re.M) if "aliases:" in head else []
+        if other != note and all(name not in text for name in [other.stem, *aliases]):
+            return f"\nThis sentence links to [[{other.stem}]], added by bench/run.py to time a new link.\n"
+    raise RuntimeError(f"{note} mentions every note")
+
+
 def _installed(module: str) -> bool:
     try:
         return importlib.util.find_spec(module) is not None
@@ -413,17 +428,17 @@ def ensure_garden(folder: Path, size: int, seed: int, plain: bool) -> tuple[Path
 # --- the report ------------------------------------------------------------------------------------
 
 def table(results: list[Result]) -> str:
-    head = f"{'notes':>7}  {'tool':<15} {'phase':<5} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'PSS MB':>8} " \
+    head = f"{'notes':>7}  {'tool':<15} {'phase':<9} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'PSS MB':>8} " \
            f"{'notes/s':>8} {'out MB':>8} {'files':>7}  status"
     lines = [head, "-" * len(head)]
     for r in results:
         if r.status.startswith("skipped"):
-            lines.append(f"{r.size:>7}  {r.tool:<15} {'':<5} {'':>8} {'':>8} {'':>8} {'':>8} {'':>8} {'':>8} {'':>7}  "
+            lines.append(f"{r.size:>7}  {r.tool:<15} {'':<9} {'':>8} {'':>8} {'':>8} {'':>8} {'':>8} {'':>8} {'':>7}  "
                          f"{r.status}")
             continue
         rate = f"{r.size / r.wall:8.0f}" if r.wall and r.tool != "pagefind" else f"{'':>8}"
         pss = f"{r.pss / 2**20:8.0f}" if r.pss else f"{'':>8}"
-        lines.append(f"{r.size:>7}  {r.tool:<15} {r.phase:<5} {r.wall:8.2f} {r.cpu:8.2f} {r.peak / 2**20:8.0f} "
+        lines.append(f"{r.size:>7}  {r.tool:<15} {r.phase:<9} {r.wall:8.2f} {r.cpu:8.2f} {r.peak / 2**20:8.0f} "
                      f"{pss} {rate} {r.out_bytes / 2**20:8.1f} {r.out_files:7d}  {r.status}")
     return "\n".join(lines)
 
@@ -442,6 +457,7 @@ def ratios(results: list[Result], size: int) -> list[str]:
         pairs.append(("garden cold / mkdocs", cold, found.get(("mkdocs", "cold"))))
         pairs.append(("garden warm / garden cold", found.get(("garden", "warm")), cold))
         pairs.append(("garden edit / garden cold", found.get(("garden", "edit")), cold))
+        pairs.append(("garden link edit / garden cold", found.get(("garden", "link edit")), cold))
         pairs.append(("pagefind / garden cold", found.get(("pagefind", "index")), cold))
         pairs.append(("garden search cold / pagefind", found.get(("garden search", "cold")),
                       found.get(("pagefind", "index"))))
