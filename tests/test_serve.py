@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from garden import outputs
 from garden.preview import server as server_module
 from garden.preview.server import resolve_request
 from garden.preview.session import PreviewSession
@@ -237,3 +238,27 @@ def test_a_new_link_reloads_at_once_and_the_graph_follows(preview, monkeypatch):
     graph = json.loads(server.get("/graph.json")[1])
     assert {node["id"] for node in graph["nodes"]} == {"a/", "b/", "c/"}
     assert len(graph["edges"]) == 2
+
+
+def test_graph_data_that_cannot_be_made_is_reported_and_made_by_the_next_build(preview, monkeypatch):
+    """A failure after the reload (a bug in the layout, a full disk) is said in the browser; the next build
+    starts the graph afresh, so graph.json does not stay behind the links for good."""
+    monkeypatch.setattr(server_module, "HEARTBEAT_SECONDS", 60)
+    server, root = preview
+    real = outputs.graph_json
+
+    def broken(*args, **kwargs):
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(outputs, "graph_json", broken)
+    events = server.events()
+    (root / "content" / "c.md").write_text("C links to [[a]].\n")
+    assert wait_for(events, "reload") is not None
+    problems = wait_for(events, "problems")
+    assert problems and "no space left on device" in problems[0]
+    assert server.session.state.graph is None
+    monkeypatch.setattr(outputs, "graph_json", real)
+    (root / "content" / "c.md").write_text("C links to [[a]], and says more.\n")  # no new link
+    wait_for(events, "graph")
+    graph = json.loads(server.get("/graph.json")[1])
+    assert {node["id"] for node in graph["nodes"]} == {"a/", "b/", "c/"} and len(graph["edges"]) == 2
